@@ -20,19 +20,20 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Upgrade to every head: feature migrations branch from the registry and may run in any order."""
     command.upgrade(alembic_config(url), revision)
 
 
-def head_revision() -> str | None:
+def head_revisions() -> set[str]:
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    return script.get_current_head()
+    return set(script.get_heads())
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> set[str]:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return set(MigrationContext.configure(connection).get_current_heads())
 
 
 def is_current(engine: Engine) -> bool:
-    return current_revision(engine) == head_revision()
+    return current_revisions(engine) == head_revisions()
