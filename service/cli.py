@@ -42,7 +42,8 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         flush=True,
     )
     uvicorn.run("service.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, access_log=False, log_level="warning")
+                workers=args.workers, access_log=False, log_level="warning",
+                proxy_headers=args.proxy_headers, forwarded_allow_ips=args.forwarded_allow_ips)
     return 0
 
 
@@ -112,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--no-migrate", dest="migrate", action="store_false",
                    help="do not apply migrations before starting")
+    p.add_argument("--proxy-headers", action="store_true",
+                   help="trust X-Forwarded-* from --forwarded-allow-ips (behind a reverse proxy)")
+    p.add_argument("--forwarded-allow-ips", default="127.0.0.1")
     p.set_defaults(handler=_cmd_serve)
 
     p = sub.add_parser("migrate", help="apply database migrations")
