@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from policies.durations import require_utc
 from policies.errors import PolicyError
-from policies.pack import PackRef, PolicyPack
+from policies.pack import Decided, PackRef, PolicyPack
 
 
 class ErasureReason(StrEnum):
@@ -65,7 +65,7 @@ def erasure_due(
     return ErasureDue(at, reason, pack.ref)
 
 
-def audit_log_purge_cutoff(pack: PolicyPack, now: datetime) -> tuple[datetime, PackRef]:
+def audit_log_purge_cutoff(pack: PolicyPack, now: datetime) -> Decided[datetime]:
     """LG-retention: audit events written strictly before the returned moment may be purged.
 
     ``end_of_following_year``: an event from year Y is kept until 31 December of Y+1, so in
@@ -75,9 +75,9 @@ def audit_log_purge_cutoff(pack: PolicyPack, now: datetime) -> tuple[datetime, P
     now = require_utc(now)
     rule = pack.audit_log_retention
     if rule.profile == "end_of_following_year":
-        return datetime(now.year - 1, 1, 1, tzinfo=UTC), pack.ref
+        return Decided(datetime(now.year - 1, 1, 1, tzinfo=UTC), pack.ref)
     assert rule.duration is not None
-    return rule.duration.before(now), pack.ref
+    return Decided(rule.duration.before(now), pack.ref)
 
 
 # -- the erasure record --------------------------------------------------------------------------

@@ -67,9 +67,9 @@ def test_retention_end_is_first_activation_plus_max_retention():
 )
 def test_audit_log_purge_cutoff_LG_retention(pack, now, cutoff):
     """LG-retention: audit events older than the pack's log retention may be purged."""
-    value, decided_by = audit_log_purge_cutoff(pack, now)
-    assert value == cutoff
-    assert decided_by == pack.ref
+    decided = audit_log_purge_cutoff(pack, now)
+    assert decided.value == cutoff
+    assert decided.decided_by == pack.ref
 
 
 def test_erasure_record_holds_metadata_only_RV_erasure_log():
