@@ -1,0 +1,220 @@
+"""Candidate generation: which indexed names are worth scoring for a query name.
+
+Scoring every name of a million-record list costs far more than a search may take, so the
+index first ranks names by the summed rarity weight of the query tokens they share, cheaply,
+with numpy over posting lists, and only the best few are scored by ``names-v1``.
+
+A query token matches an indexed name through any of:
+* its skeleton key (consonant classes: Mohammed / Muhamad / Mohamed share one);
+* a key one deletion away (symmetric delete: a typo in a rare surname beside a common first
+  name still finds the entry, unlike exact-word blocking);
+* an equivalence group it shares with the indexed token (Yusuf / Joseph).
+
+Posting lists of common keys are long; they are read in full only when the rarer tokens of
+the query are not discriminating enough on their own. Otherwise their contribution is added
+afterwards for the best candidates only.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from matching.index_store import (
+    FULL_WEIGHT_IDF,
+    GROUP_KEY_PREFIX,
+    MIN_FUZZY_KEY_LENGTH,
+    MIN_NAMES_FOR_WEIGHTS,
+    MIN_TOKEN_WEIGHT,
+    Store,
+    deletions,
+    token_groups,
+)
+from matching.names import PreparedName
+
+__all__ = ["Candidate", "TokenBlock", "candidate_slots", "token_blocks"]
+
+FUZZY_QUALITY = 0.8
+GROUP_QUALITY = 0.9
+# Postings read in full per query name when the rare tokens alone are discriminating enough.
+POSTING_BUDGET = 60_000
+# Postings read at most, even when every query token is common ("Mohammed Ali").
+POSTING_HARD_CAP = 800_000
+# Share of the query's rarity weight the read postings must cover before common ones are skipped.
+DISCRIMINATING_SHARE = 0.5
+# Candidates refined with the skipped tokens and the candidate-side length.
+REFINE_POOL = 3000
+# Cost of a token present on one side only, as in names-v1.
+OMISSION_COST = 0.4
+
+
+@dataclass(frozen=True, slots=True)
+class TokenBlock:
+    """The block keys one query token matches, with match qualities, and its rarity weight."""
+
+    weight: float
+    keys: dict[int, float]
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A name slot worth scoring, with its blocking estimate of the name score."""
+
+    slot: int
+    estimate: float
+
+
+def token_blocks(store: Store, name: PreparedName) -> list[TokenBlock]:
+    """One block per distinct query token."""
+    blocks = []
+    seen: set[tuple] = set()
+    for key, groups in zip(name.keys, token_groups(name), strict=False):
+        signature = (key, tuple(sorted(groups)))
+        if signature in seen or not key:
+            continue
+        seen.add(signature)
+        matched: dict[int, float] = {}
+        if len(key) >= MIN_FUZZY_KEY_LENGTH - 1:
+            variants = [key, *deletions(key)] if len(key) >= MIN_FUZZY_KEY_LENGTH else [key]
+            for variant in variants:
+                for key_id in store.fuzzy.get(variant, ()):
+                    matched[key_id] = FUZZY_QUALITY
+        for group in groups:
+            key_id = store.key_ids.get(f"{GROUP_KEY_PREFIX}{group}")
+            if key_id is not None:
+                matched[key_id] = max(matched.get(key_id, 0.0), GROUP_QUALITY)
+        exact = store.key_ids.get(key)
+        if exact is not None:
+            matched[exact] = 1.0
+        if not matched:
+            continue
+        df = store.key_df.data
+        frequency = int(df[exact]) if exact is not None else max(int(df[k]) for k in matched)
+        size = sum(len(store.postings[k]) for k in matched)
+        blocks.append(TokenBlock(store.weight_of_df(frequency), matched, size))
+    return blocks
+
+
+class _Scratch(threading.local):
+    """Per-thread accumulators, reused across searches (zeroed after each use)."""
+
+    def __init__(self) -> None:
+        self.acc = np.zeros(0, dtype=np.float32)
+        self.tmp = np.zeros(0, dtype=np.float32)
+        self.mark = np.zeros(0, dtype=np.int64)
+
+    def ensure(self, size: int) -> None:
+        if len(self.acc) < size:
+            size = max(size, int(len(self.acc) * 1.5), 1024)
+            self.acc = np.zeros(size, dtype=np.float32)
+            self.tmp = np.zeros(size, dtype=np.float32)
+            self.mark = np.zeros(size, dtype=np.int64)
+
+
+_scratch = _Scratch()
+
+
+def _postings(store: Store, block: TokenBlock) -> tuple[np.ndarray, np.ndarray]:
+    """Slots and qualities of a block, exact key last so it wins when a slot repeats."""
+    order = sorted(block.keys.items(), key=lambda item: item[1])
+    slots = [np.array(store.postings[k], dtype=np.int64) for k, _ in order]
+    qualities = [np.full(len(s), q, dtype=np.float32) for s, (_, q) in zip(slots, order,
+                                                                            strict=True)]
+    if not slots:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.concatenate(slots), np.concatenate(qualities)
+
+
+def _weights(store: Store, df: np.ndarray) -> np.ndarray:
+    total = max(store.live_names, MIN_NAMES_FOR_WEIGHTS)
+    idf = np.log(total / (df.astype(np.float64) + 1.0)) / FULL_WEIGHT_IDF
+    return np.clip(idf, MIN_TOKEN_WEIGHT, 1.0).astype(np.float32)
+
+
+def candidate_slots(
+    store: Store, name: PreparedName, *, min_estimate: float, limit: int
+) -> list[Candidate]:
+    """Name slots whose blocking estimate reaches ``min_estimate``, best first, at most
+    ``limit``. The estimate approximates the ``names-v1`` score from shared weighted keys."""
+    blocks = sorted(token_blocks(store, name), key=lambda b: b.size)
+    if not blocks:
+        return []
+    total_weight = sum(b.weight for b in blocks)
+    read, skipped = [], []
+    read_size = read_weight = 0.0
+    for block in blocks:
+        within_budget = read_size + block.size <= POSTING_BUDGET
+        must_read = (read_weight < DISCRIMINATING_SHARE * total_weight
+                     and read_size + block.size <= POSTING_HARD_CAP)
+        if not read or within_budget or must_read:
+            read.append(block)
+            read_size += block.size
+            read_weight += block.weight
+        else:
+            skipped.append(block)
+
+    gathered = [(_postings(store, b), b.weight) for b in read]
+    all_slots = np.concatenate([slots for (slots, _), _ in gathered])
+    if len(all_slots) == 0:
+        return []
+    scratch = _scratch
+    scratch.ensure(int(all_slots.max()) + 1)
+    acc, tmp, mark = scratch.acc, scratch.tmp, scratch.mark
+    for (slots, qualities), weight in gathered:
+        tmp[slots] = qualities * weight  # repeated slot: the last (best) quality wins
+        acc[slots] += tmp[slots]  # buffered: one addition per distinct slot
+        tmp[slots] = 0.0
+    positions = np.arange(len(all_slots), dtype=np.int64)
+    mark[all_slots[::-1]] = positions[::-1]
+    unique = all_slots[mark[all_slots] == positions]
+    partial = acc[unique].astype(np.float32)
+    acc[all_slots] = 0.0
+
+    if len(unique) > REFINE_POOL:
+        keep = np.argpartition(-partial, REFINE_POOL)[:REFINE_POOL]
+        unique, partial = unique[keep], partial[keep]
+    return _refine(store, unique, partial, skipped, total_weight, min_estimate, limit)
+
+
+def _refine(store, slots, partial, skipped, total_weight, min_estimate, limit):
+    """Add skipped common tokens and the candidate's own weight, estimate, keep the best."""
+    starts = store.slot_start.data
+    first, end = starts[slots], starts[slots + 1]
+    lengths = (end - first).astype(np.int64)
+    owner = np.repeat(np.arange(len(slots)), lengths)
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    token_ids = store.slot_tokens.data[np.repeat(first, lengths) + offsets]
+    key_ids = store.token_record_key.data[token_ids]
+    candidate_weights = _weights(store, store.key_df.data[key_ids])
+    candidate_total = np.bincount(owner, candidate_weights, minlength=len(slots))
+    matched = partial.astype(np.float64)
+    for block in skipped:
+        keys = np.fromiter(block.keys.keys(), dtype=np.int64)
+        quality = np.fromiter(block.keys.values(), dtype=np.float64)
+        order = np.argsort(keys)
+        keys, quality = keys[order], quality[order]
+        where = np.searchsorted(keys, key_ids).clip(0, len(keys) - 1)
+        hit = keys[where] == key_ids
+        best = np.zeros(len(slots))
+        np.maximum.at(best, owner[hit], quality[where[hit]])
+        matched += best * block.weight
+    unmatched_query = np.maximum(0.0, total_weight - matched)
+    unmatched_candidate = np.maximum(0.0, candidate_total - matched)
+    both = (unmatched_query > 1e-6) & (unmatched_candidate > 1e-6)
+    cost = np.where(both, 1.0, OMISSION_COST) * (unmatched_query + unmatched_candidate)
+    estimate = 2 * matched / np.maximum(2 * matched + cost, 1e-9)
+    good = np.flatnonzero(estimate >= min_estimate)
+    if len(good) > limit:
+        good = good[np.argpartition(-estimate[good], limit)[:limit]]
+    good = good[np.argsort(-estimate[good], kind="stable")]
+    return [Candidate(int(slots[i]), float(estimate[i])) for i in good]
+
+
+def idf_weight(store: Store, df: int) -> float:
+    """Scalar form of the rarity weight (see ``Store.weight_of_df``)."""
+    total = max(store.live_names, MIN_NAMES_FOR_WEIGHTS)
+    return min(1.0, max(MIN_TOKEN_WEIGHT, math.log(total / (df + 1.0)) / FULL_WEIGHT_IDF))
