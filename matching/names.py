@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Indel, JaroWinkler, Levenshtein
-
-from matching.tokens import fold, name_tokens, skeleton
+from matching.similarity import Part, make_part, part_similarity
+from matching.tokens import name_tokens
 
 __all__ = [
     "ALGORITHM",
@@ -39,26 +38,40 @@ _INITIAL_FACTOR = 0.5
 _LEGAL_FORM_FACTOR = 0.3
 # Cost of a token present on one side only (a missing middle name), relative to a conflict.
 _OMISSION_COST = 0.4
+# ... unless the names share only one token: that is weak evidence, so omissions cost more.
+_WEAK_OMISSION_COST = 0.6
 # Pairs less similar than this are not aligned at all.
 _MIN_PAIR_SIMILARITY = 0.7
+# A compound (two tokens against one) must be a near-certain rendering to be used.
+_COMPOUND_SIMILARITY = 0.88
+# Initials standing for a whole name: usual for organisations (PLA), rarer for persons (JC).
+_ACRONYM_SIMILARITY = {"organisation": 0.9, "person": 0.8}
+# Names made of initials only (N.N.) cannot identify anyone on their own.
+_INITIALS_ONLY_CAP = 0.6
+# Tokens that swap sides of "bin" (Omar bin Abdullah / Abdullah bin Omar) name another person.
+_FILIATION_SWAP_PENALTY = 0.25
 # Small penalty for each crossing of aligned tokens: order matters a little, not much.
 _ORDER_PENALTY = 0.04
 
 
 @dataclass(frozen=True, slots=True)
 class PreparedName:
-    """A name reduced to what the scorer compares. ``original`` must never be logged."""
+    """A name reduced to what the scorer compares. ``original`` must never be logged.
+
+    ``parts`` and ``joins`` are the scorer's precomputed views of each token and of each pair of
+    adjacent tokens written as one word (for compounds split on one side only).
+    """
 
     original: str
     kind: str
     tokens: tuple[str, ...]
     keys: tuple[str, ...]
     script: str
-    folded: tuple[str, ...] = ()
-    abjad: tuple[bool, ...] = ()
-    initial: tuple[bool, ...] = ()
+    parts: tuple[Part, ...] = ()
+    joins: tuple[Part | None, ...] = ()
     legal: tuple[bool, ...] = ()
-    groups: tuple[frozenset[int], ...] = ()
+    segments: tuple[int, ...] = ()
+    acronym: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,62 +102,120 @@ def prepare_name(name: str, *, kind: str = "person") -> PreparedName:
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
     raw, script = name_tokens(name, kind=kind)
-    from matching.equivalents import groups_of  # local: the table loads lazily
-
-    folded = tuple(fold(token.text) for token in raw)
+    parts = tuple(
+        make_part(token.text, abjad=token.abjad, initial=token.initial, legal=token.legal)
+        for token in raw
+    )
+    joins = tuple(
+        None if a.legal or b.legal
+        else make_part(a.text + b.text, abjad=a.abjad and b.abjad, initial=False)
+        for a, b in zip(raw, raw[1:], strict=False)
+    )
+    acronym = "".join(token.text[0] for token in raw if not token.legal)
     return PreparedName(
         original=name,
         kind=kind,
-        tokens=tuple(token.text for token in raw),
-        keys=tuple(skeleton(f) for f in folded),
+        tokens=tuple(part.text for part in parts),
+        keys=tuple(part.key for part in parts),
         script=script,
-        folded=folded,
-        abjad=tuple(token.abjad for token in raw),
-        initial=tuple(token.initial for token in raw),
+        parts=parts,
+        joins=joins,
         legal=tuple(token.legal for token in raw),
-        groups=tuple(groups_of(token.text) for token in raw),
+        segments=tuple(token.segment for token in raw),
+        acronym=acronym if len(acronym) >= 2 else "",
     )
-
-
-def _token_similarity(q: PreparedName, i: int, c: PreparedName, j: int) -> tuple[float, str]:
-    """Similarity in [0, 1] of query token i and candidate token j, with the rule that gave it."""
-    qt, ct = q.tokens[i], c.tokens[j]
-    if qt == ct:
-        return 1.0, "exact"
-    qf, cf = q.folded[i], c.folded[j]
-    if q.initial[i] or c.initial[j]:
-        if qf[0] == cf[0] or qt[0] == ct[0]:
-            return 0.8, "initial"
-        return 0.0, "unmatched"
-    if qf == cf:
-        return 0.97, "transliteration"
-    if q.groups[i] and not q.groups[i].isdisjoint(c.groups[j]):
-        return 0.95, "equivalent-name"
-    qk, ck = q.keys[i], c.keys[j]
-    if q.abjad[i] != c.abjad[j]:
-        # An unvocalised romanisation against a vocalised one: consonants carry the evidence.
-        if qk == ck:
-            return 0.92, "transliteration"
-        similarity = 0.92 * Levenshtein.normalized_similarity(qk, ck)
-        return similarity, "transliteration" if similarity >= 0.8 else "typo"
-    longest = max(len(qf), len(cf))
-    if qk == ck and Levenshtein.distance(qf, cf, score_cutoff=2) <= (1 if longest <= 7 else 2):
-        return 0.93, "transliteration"
-    similarity = 0.5 * (
-        JaroWinkler.normalized_similarity(qf, cf) + Indel.normalized_similarity(qf, cf)
-    )
-    return similarity, "typo"
 
 
 def _weights(name: PreparedName, token_weight: Callable[[str], float] | None) -> list[float]:
     out = []
-    for index, token in enumerate(name.tokens):
-        weight = token_weight(token) if token_weight is not None else 1.0
-        if name.initial[index]:
+    for index, part in enumerate(name.parts):
+        weight = token_weight(part.text) if token_weight is not None else 1.0
+        if part.initial:
             weight *= _INITIAL_FACTOR
         if name.legal[index]:
             weight *= _LEGAL_FORM_FACTOR
         out.append(weight)
+    return out
+
+
+def _align(
+    query: PreparedName, candidate: PreparedName
+) -> list[tuple[tuple[int, ...], tuple[int, ...], float, str]]:
+    """Greedy one-to-one alignment, most similar pair first; then compounds for the leftovers."""
+    scored = []
+    for i, qp in enumerate(query.parts):
+        for j, cp in enumerate(candidate.parts):
+            similarity, rule = part_similarity(qp, cp)
+            if similarity >= _MIN_PAIR_SIMILARITY:
+                scored.append((similarity, (i,), (j,), rule))
+    aligned = _greedy(scored)
+    if _needs_compounds(aligned, len(query.parts), len(candidate.parts)):
+        scored.extend(_compound_pairs(query, candidate))
+        aligned = _greedy(scored)
+    return aligned
+
+
+def _greedy(scored):
+    scored.sort(key=lambda item: (-item[0], len(item[1]) + len(item[2])))
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    aligned = []
+    for similarity, qi, cj, rule in scored:
+        if used_q.isdisjoint(qi) and used_c.isdisjoint(cj):
+            used_q.update(qi)
+            used_c.update(cj)
+            aligned.append((qi, cj, similarity, rule))
+    return aligned
+
+
+def _needs_compounds(aligned, nq: int, nc: int) -> bool:
+    matched_q = sum(len(qi) for qi, _, _, _ in aligned)
+    matched_c = sum(len(cj) for _, cj, _, _ in aligned)
+    return matched_q < nq or matched_c < nc or any(s < 0.9 for _, _, s, _ in aligned)
+
+
+def _compound_pairs(query: PreparedName, candidate: PreparedName):
+    """One token of a name against several adjacent tokens of the other written as one word,
+    or against their initials (an acronym)."""
+    out = []
+    for k, joined in enumerate(candidate.joins):
+        if joined is None:
+            continue
+        for i, qp in enumerate(query.parts):
+            similarity, _rule = part_similarity(qp, joined)
+            if similarity >= _COMPOUND_SIMILARITY:
+                out.append((similarity, (i,), (k, k + 1), "compound"))
+    for k, joined in enumerate(query.joins):
+        if joined is None:
+            continue
+        for j, cp in enumerate(candidate.parts):
+            similarity, _rule = part_similarity(joined, cp)
+            if similarity >= _COMPOUND_SIMILARITY:
+                out.append((similarity, (k, k + 1), (j,), "compound"))
+    out.extend(_acronym_pairs(query, candidate, flipped=False))
+    out.extend(_acronym_pairs(candidate, query, flipped=True))
+    return out
+
+
+def _acronym_pairs(short: PreparedName, long: PreparedName, *, flipped: bool):
+    """A token of ``short`` that spells the initials of a run of tokens of ``long``."""
+    out = []
+    if len(long.acronym) < 2:
+        return out
+    for i, part in enumerate(short.parts):
+        text = part.text
+        if part.legal or not 2 <= len(text) <= 6 or not text.isalpha():
+            continue
+        start = long.acronym.find(text)
+        if start < 0:
+            continue
+        plain = [j for j, legal in enumerate(long.legal) if not legal]
+        run = tuple(plain[start: start + len(text)])
+        if run != tuple(range(run[0], run[-1] + 1)):
+            continue
+        similarity = _ACRONYM_SIMILARITY[short.kind]
+        out.append((similarity, run, (i,), "acronym") if flipped
+                   else (similarity, (i,), run, "acronym"))
     return out
 
 
@@ -157,64 +228,79 @@ def score_prepared(
     """Score two prepared names: weighted token alignment with costs for unmatched tokens.
 
     Each query token is aligned with at most one candidate token (greedy, most similar pair
-    first). Aligned pairs contribute their similarity; a token left unmatched on both sides is
-    a conflict and costs its full weight; a token present on one side only (a missing middle
-    name, a dropped surname) costs ``_OMISSION_COST`` of its weight. ``token_weight`` gives
-    rarer tokens more weight (None: uniform).
+    first; two adjacent tokens may align with one compound token). Aligned pairs contribute
+    their similarity; tokens left unmatched on both sides are conflicts and cost their full
+    weight; tokens present on one side only (a missing middle name) cost less, unless the names
+    share a single token, which is weak evidence on its own. ``token_weight`` gives rarer
+    tokens more weight (None: uniform).
     """
-    nq, nc = len(query.tokens), len(candidate.tokens)
+    nq, nc = len(query.parts), len(candidate.parts)
     if nq == 0 or nc == 0:
         return NameScore(0.0, (), "no comparable name parts")
-    pairs = []
-    for i in range(nq):
-        for j in range(nc):
-            similarity, rule = _token_similarity(query, i, candidate, j)
-            if similarity >= _MIN_PAIR_SIMILARITY:
-                pairs.append((similarity, i, j, rule))
-    pairs.sort(reverse=True)
-    used_q: dict[int, tuple[int, float, str]] = {}
-    used_c: set[int] = set()
-    for similarity, i, j, rule in pairs:
-        if i not in used_q and j not in used_c:
-            used_q[i] = (j, similarity, rule)
-            used_c.add(j)
+    aligned = _align(query, candidate)
     wq = _weights(query, token_weight)
     wc = _weights(candidate, token_weight)
     matched = total = 0.0
-    for i, (j, similarity, _rule) in used_q.items():
-        matched += (wq[i] + wc[j]) * similarity
-        total += wq[i] + wc[j]
-    unmatched_q = sum(w for i, w in enumerate(wq) if i not in used_q)
-    unmatched_c = sum(w for j, w in enumerate(wc) if j not in used_c)
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    for qi, cj, similarity, _rule in aligned:
+        weight = sum(wq[i] for i in qi) + sum(wc[j] for j in cj)
+        matched += weight * similarity
+        total += weight
+        used_q.update(qi)
+        used_c.update(cj)
+    legal_q = sum(w for i, w in enumerate(wq) if i not in used_q and query.legal[i])
+    legal_c = sum(w for j, w in enumerate(wc) if j not in used_c and candidate.legal[j])
+    unmatched_q = sum(w for i, w in enumerate(wq) if i not in used_q) - legal_q
+    unmatched_c = sum(w for j, w in enumerate(wc) if j not in used_c) - legal_c
+    strong = sum(1 for qi, _, s, _ in aligned if s >= 0.85 and not query.parts[qi[0]].initial)
+    omission_cost = _OMISSION_COST if strong >= 2 else _WEAK_OMISSION_COST
     if unmatched_q and unmatched_c:
         total += unmatched_q + unmatched_c
     else:
-        total += _OMISSION_COST * (unmatched_q + unmatched_c)
+        total += omission_cost * (unmatched_q + unmatched_c)
+    total += _OMISSION_COST * (legal_q + legal_c)  # legal forms are often left out
     score = matched / total if total else 0.0
-    order = sorted(used_q.items())
+    order = sorted((qi[0], cj[0]) for qi, cj, _, _ in aligned)
     crossings = sum(
-        1
-        for a in range(len(order))
-        for b in range(a + 1, len(order))
-        if order[a][1][0] > order[b][1][0]
+        1 for a in range(len(order)) for b in range(a + 1, len(order)) if order[a][1] > order[b][1]
     )
     if crossings:
         score -= _ORDER_PENALTY * crossings / max(1, len(order) - 1)
+        if _filiation_swapped(query, candidate, order):
+            score -= _FILIATION_SWAP_PENALTY
+    if all(p.initial for p in query.parts) or all(p.initial for p in candidate.parts):
+        score = min(score, _INITIALS_ONLY_CAP)
     score = min(1.0, max(0.0, score))
-    matches = tuple(
-        TokenMatch(query.tokens[i], candidate.tokens[used_q[i][0]], used_q[i][1], used_q[i][2])
-        if i in used_q
-        else TokenMatch(query.tokens[i], None, 0.0, "unmatched")
-        for i in range(nq)
-    )
-    return NameScore(round(score, 4), matches, _explain(matches, candidate, used_c, crossings))
+    return NameScore(round(score, 4), *_explain(query, candidate, aligned, crossings))
 
 
-def _explain(
-    matches: tuple[TokenMatch, ...], candidate: PreparedName, used_c: set[int], crossings: int
-) -> str:
+def _filiation_swapped(query: PreparedName, candidate: PreparedName, order) -> bool:
+    """True when two aligned tokens are on opposite sides of "bin" in the two names."""
+    qs, cs = query.segments, candidate.segments
+    for a in range(len(order)):
+        for b in range(a + 1, len(order)):
+            (qa, ca), (qb, cb) = order[a], order[b]
+            if qs[qa] < qs[qb] and cs[ca] > cs[cb]:
+                return True
+    return False
+
+
+def _explain(query, candidate, aligned, crossings) -> tuple[tuple[TokenMatch, ...], str]:
+    by_query = {}
+    for qi, cj, similarity, rule in aligned:
+        q_text = " ".join(query.tokens[i] for i in qi)
+        c_text = " ".join(candidate.tokens[j] for j in cj)
+        by_query[qi[0]] = TokenMatch(q_text, c_text, round(similarity, 3), rule)
+        for i in qi[1:]:
+            by_query[i] = None
+    matches = []
     parts = []
-    for match in matches:
+    for i, token in enumerate(query.tokens):
+        match = by_query.get(i, TokenMatch(token, None, 0.0, "unmatched"))
+        if match is None:
+            continue
+        matches.append(match)
         if match.candidate is None:
             parts.append(f"'{match.query}' has no counterpart")
         elif match.rule == "exact":
@@ -222,12 +308,13 @@ def _explain(
         else:
             rule = match.rule.replace("-", " ")
             parts.append(f"'{match.query}'≈'{match.candidate}' ({rule} {match.similarity:.2f})")
+    used_c = {j for _, cj, _, _ in aligned for j in cj}
     extra = [token for j, token in enumerate(candidate.tokens) if j not in used_c]
     if extra:
         parts.append("candidate only: " + ", ".join(f"'{token}'" for token in extra))
     if crossings:
         parts.append("name parts in a different order")
-    return "; ".join(parts)
+    return tuple(matches), "; ".join(parts)
 
 
 def compare_names(a: str, b: str, *, kind: str = "person") -> float:

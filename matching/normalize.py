@@ -101,6 +101,12 @@ def fold_homoglyphs(token: str) -> str:
     return "".join(_CONFUSABLE_TO_LATIN.get(char, char) for char in token)
 
 
+# Letters whose diacritic is a whole sound in Slavic and Baltic transliterations (Olegovič is
+# Olegovich, not Olegovic); mapped before the marks are stripped.
+_DIGRAPH_LETTERS = str.maketrans({"č": "ch", "Č": "ch", "š": "sh", "Š": "sh", "ž": "zh",
+                                  "Ž": "zh", "ć": "ch", "Ć": "ch", "ǩ": "k"})
+
+
 def clean_text(text: str) -> str:
     """Canonical, lower-case, mark-free text with single spaces between words.
 
@@ -109,6 +115,7 @@ def clean_text(text: str) -> str:
     separator becomes one space. Letters of every script are kept: transliteration comes later.
     """
     text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFC", text).translate(_DIGRAPH_LETTERS)
     text = strip_marks(text)
     text = "".join(char for char in text if not _is_invisible(char))
     text = _APOSTROPHES.sub("", text)

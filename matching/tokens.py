@@ -13,6 +13,7 @@ Three forms of a token are used by the scorer:
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from matching.normalize import clean_text, dominant_script, fold_homoglyphs, script_of
 from matching.translit import ABJAD_SCRIPTS, romanize
@@ -23,6 +24,8 @@ __all__ = [
     "skeleton",
     "name_tokens",
     "LEGAL_FORM",
+    "LEGAL_FAMILY",
+    "abjad_key",
 ]
 
 # Words that say who someone is, not what they are called.
@@ -41,8 +44,11 @@ _HONORIFICS = frozenset({
 _ARTICLES = frozenset({"al", "el", "ul"})
 _SUN_ARTICLES = frozenset({"ad", "an", "ar", "as", "ash", "at", "az", "ath", "adh", "ud", "un",
                            "ur", "us", "uz", "ut", "ush", "ed", "en", "er", "es", "et", "ez"})
-_KINSHIP = frozenset({"bin", "ibn", "ben", "bn", "abn", "ibnu", "bint", "binti", "bte", "bt",
-                      "ould", "wuld", "abu", "abou", "abo", "aboo", "umm", "oum", "ummu"})
+_KINSHIP = frozenset({"abu", "abou", "abo", "aboo", "umm", "oum", "ummu"})
+# "X bin Y": Y is X's father, so the order across these words tells two people apart.
+_FILIATION = frozenset({"bin", "ibn", "ben", "bn", "abn", "ibnu", "bint", "binti", "bte", "bt",
+                        "ould", "wuld", "walad", "bar"})
+_BOUNDARY = "|"
 _EUROPEAN_PARTICLES = frozenset({"de", "da", "di", "do", "dos", "das", "del", "della", "du",
                                  "van", "von", "der", "den", "ter", "ten", "la", "le", "zu"})
 # Abbreviations that stand for one specific name.
@@ -61,7 +67,11 @@ _LEGAL_FORM_PHRASES = [
     ("aktsionernoe obshchestvo", "ao"), ("publichnoe aktsionernoe obshchestvo", "pao"),
     ("societe anonyme", "sa"), ("sociedad anonima", "sa"), ("l l c", "llc"), ("p l c", "plc"),
     ("s a", "sa"), ("a g", "ag"), ("b v", "bv"), ("n v", "nv"), ("s r l", "srl"),
-    ("s p a", "spa"), ("co ltd", "co ltd"),
+    ("s p a", "spa"), ("sp z oo", "spzoo"), ("sp z o o", "spzoo"),
+    ("societatea cu raspundere limitata", "srl"), ("societa a responsabilita limitata", "srl"),
+    ("sociedad de responsabilidad limitada", "srl"), ("spolka z ograniczona odpowiedzialnoscia",
+                                                     "spzoo"),
+    ("tovarystvo z obmezhenoiu vidpovidalnistiu", "tov"),
 ]
 _LEGAL_FORMS = {
     "llc": "llc", "ltd": "ltd", "limited": "ltd", "gmbh": "gmbh", "jsc": "jsc", "ojsc": "ojsc",
@@ -75,30 +85,44 @@ _LEGAL_FORMS = {
     "establishment": "est", "est": "est", "trading": "trading", "group": "group",
     "holding": "holding", "holdings": "holding", "enterprise": "enterprise",
     "enterprises": "enterprise", "international": "international", "intl": "international",
+    "spzoo": "spzoo", "sro": "sro", "doo": "doo", "kft": "kft", "zrt": "zrt",
+    "oyj": "oyj", "asa": "asa", "aps": "aps",
+}
+# Legal forms of one family are interchangeable renderings across languages (OAO / OJSC / AO,
+# OOO / LLC / GmbH / TOV); different families are a real difference (AG is not GmbH).
+LEGAL_FAMILY = {
+    **dict.fromkeys(("jsc", "ojsc", "cjsc", "pjsc", "oao", "zao", "pao", "ao", "ag", "sa", "plc",
+                     "nv", "as", "ab", "oy", "oyj", "se", "spa", "asa", "zrt", "bhd"), "stock"),
+    **dict.fromkeys(("llc", "ooo", "gmbh", "tov", "srl", "sarl", "ltd", "bv", "spzoo", "sro",
+                     "doo", "kft", "pte", "pty", "sdn", "kk", "fzco", "fze", "fzc", "fz", "aps",
+                     "llp", "lp", "sas"), "limited"),
+    **dict.fromkeys(("inc", "corp", "co"), "corporation"),
 }
 LEGAL_FORM = frozenset(_LEGAL_FORMS.values())
 _ORG_STOPWORDS = frozenset({"the", "and", "of", "for", "et", "und", "y", "i", "a"})
 
 
-class RawToken(tuple):
-    """A canonical token with the facts the scorer needs: (text, abjad, initial, legal_form)."""
+class RawToken(NamedTuple):
+    """A canonical token and what the scorer must know about where it came from."""
 
-    __slots__ = ()
-
-    def __new__(cls, text: str, abjad: bool = False, initial: bool = False, legal: bool = False):
-        return super().__new__(cls, (text, abjad, initial, legal))
-
-    text = property(lambda self: self[0])
-    abjad = property(lambda self: self[1])
-    initial = property(lambda self: self[2])
-    legal = property(lambda self: self[3])
+    text: str
+    abjad: bool = False  # romanised from a script that does not write short vowels
+    initial: bool = False  # a single letter standing for a name
+    legal: bool = False  # an organisation's legal form (LLC, GmbH, ...)
+    segment: int = 0  # how many kinship particles (bin, ibn, ould) precede it
 
 
+# Order matters: longer spellings first. Several Latin transliteration systems of Cyrillic are
+# brought together (German tsch/sch, Swedish tj/sj, Polish cz/sz, j for й and я/ю/е).
 _FOLD_RULES = [
-    (re.compile(r"tsch|tch"), "ch"), (re.compile(r"sch"), "sh"), (re.compile(r"dzh|dj|dsch"), "j"),
+    (re.compile(r"tsch|tsh|tch|tj|cz"), "ch"), (re.compile(r"sch|sj|sz"), "sh"),
+    (re.compile(r"dzh|dj|dsch|zj"), "j"),
+    (re.compile(r"(?<=[bcdfgklmnprstvz])j(?=[aeiou])|^j(?=[eiou][a-z]*(?:vich|vna|ov|ev|in|ij)$)"),
+     "y"),
     (re.compile(r"zh"), "j"), (re.compile(r"kh"), "h"), (re.compile(r"gh"), "g"),
     (re.compile(r"ph"), "f"), (re.compile(r"th"), "t"), (re.compile(r"dh"), "d"),
-    (re.compile(r"ck|q"), "k"), (re.compile(r"c(?![hei])"), "k"), (re.compile(r"(?<!^)x"), "ks"),
+    (re.compile(r"ck|q"), "k"), (re.compile(r"c(?=[aoulr])"), "k"),
+    (re.compile(r"(?<!^)x|^x(?=[aeo])"), "ks"),
     (re.compile(r"w"), "v"), (re.compile(r"gu(?=[ei])"), "g"),
     (re.compile(r"ou|oo|uu"), "u"), (re.compile(r"ee"), "i"),
     (re.compile(r"(?<=[aeiouy])j(?![aeiou])"), "y"),
@@ -108,7 +132,8 @@ _FOLD_RULES = [
     (re.compile(r"(.)\1+"), r"\1"),
 ]
 _SKELETON_RULES = [
-    (re.compile(r"ch"), "c"), (re.compile(r"sh"), "s"), (re.compile(r"[aiu]"), ""),
+    # ch and sh share a class: French and English spell one Arabic sound both ways (Bachir).
+    (re.compile(r"ch|sh"), "s"), (re.compile(r"[aiu]"), ""),
     (re.compile(r"[kgq]"), "k"), (re.compile(r"[dt]"), "d"), (re.compile(r"[sz]"), "s"),
     (re.compile(r"[bp]"), "b"), (re.compile(r"[fv]"), "f"), (re.compile(r"(.)\1+"), r"\1"),
 ]
@@ -129,6 +154,56 @@ def skeleton(folded: str) -> str:
     return key or folded
 
 
+# A consonant-only key for comparing an unvocalised (Arabic, Hebrew) romanisation with a Latin
+# spelling: vowels and the glides w/y are dropped (Arabic writes و for o/u/w and ي for i/e/y),
+# and consonants that Arabic script merges or renders one way are put in one class.
+_ABJAD_KEY_RULES = [
+    (re.compile(r"tsh|tch|ch|sh|ts"), "s"), (re.compile(r"[aeiouyw]"), ""),
+    (re.compile(r"[kgqjc]"), "k"), (re.compile(r"[dt]"), "d"), (re.compile(r"[sz]"), "s"),
+    (re.compile(r"[bp]"), "b"), (re.compile(r"[fv]"), "f"), (re.compile(r"(.)\1+"), r"\1"),
+]
+
+
+def abjad_key(folded: str) -> str:
+    """Consonant classes of a folded token, for comparisons across an abjad script."""
+    key = folded
+    for pattern, replacement in _ABJAD_KEY_RULES:
+        key = pattern.sub(replacement, key)
+    return key or folded
+
+
+# Second elements of theophoric and "of the faith" compounds, written apart or joined:
+# Salah al-Din / Salahuddin / Salah Eddine, Ehsan Ullah / Ehsanullah / احسان الله.
+_DIN_WORDS = frozenset({"din", "deen", "dine", "ddin", "uddin", "eddin", "eddine", "addin",
+                        "aldin", "uldin", "udin", "edin", "idin", "iddin", "ud", "d"})
+_ALLAH_WORDS = frozenset({"allah", "ullah", "ulla", "alla", "lah", "llah", "lh", "llh", "ollah",
+                          "olla", "ullahi", "illah"})
+_DIN_SUFFIX = re.compile(r"(?<=..)(?:[aeiou]+(?:l|d(?=d)))?d+(?:in|een|ine)$")
+_ALLAH_SUFFIX = re.compile(r"(?<=...)(?:[aeiou]ll(?:ah|a|ahi)|[aeiou]?lah)$")
+
+
+def _join_compounds(words: list[str]) -> list[str]:
+    """Join "X al-Din" and "X Allah" compounds and give both one canonical ending."""
+    out: list[str] = []
+    for word in words:
+        if word == _BOUNDARY:
+            out.append(word)
+        elif out and out[-1] != _BOUNDARY and len(out[-1]) >= 2 and (
+            word in _DIN_WORDS or (word in _ALLAH_WORDS and not out[-1].startswith("abd"))
+        ):
+            out[-1] = out[-1] + ("din" if word in _DIN_WORDS else "lah")
+        else:
+            out.append(word)
+    canonical = []
+    for word in out:
+        if len(word) > 5 and word != _BOUNDARY:
+            word = _DIN_SUFFIX.sub("din", word)
+            if not word.startswith("abd"):
+                word = _ALLAH_SUFFIX.sub("lah", word)
+        canonical.append(word)
+    return canonical
+
+
 _ABD = re.compile(r"^abd(?:[aeiou]([lrsnztd]))?(.*)$")
 
 
@@ -144,7 +219,7 @@ def _join_abd(words: list[str]) -> list[str]:
             if article and rest and rest[0] != article and article != "l":
                 # "abdur" + "rahman" written with a vowel: the consonant was not an article.
                 rest = article + rest
-            if not rest and index + 1 < len(words):
+            if not rest and index + 1 < len(words) and words[index + 1] != _BOUNDARY:
                 nxt = words[index + 1]
                 index += 1
                 if nxt in _ARTICLES | _SUN_ARTICLES and index + 1 < len(words):
@@ -196,7 +271,8 @@ def name_tokens(name: str, *, kind: str) -> tuple[list[RawToken], str]:
 
     Persons: honorifics and kinship/article particles are dropped (kept if nothing else is
     left), "abd al-X" forms are joined, well-known abbreviations expanded, and "SURNAME, Given"
-    is reordered to "Given SURNAME". Organisations: legal forms are canonicalised and flagged.
+    is reordered to "Given SURNAME". Organisations: legal forms are canonicalised and flagged,
+    spelled-out letters (A.B.C.) joined and number words written as digits.
     """
     script = dominant_script(name)
     if kind == "person" and name.count(",") == 1:
@@ -207,15 +283,27 @@ def name_tokens(name: str, *, kind: str) -> tuple[list[RawToken], str]:
     if not words:
         return [], script
     abjad = {text: is_abjad for text, is_abjad in words}
+    default_abjad = script in ABJAD_SCRIPTS
     texts = [text for text, _ in words]
     if kind == "person":
         texts = [_ABBREVIATIONS.get(t, t) for t in texts]
         texts = _join_abd(texts)
         kept = _drop_person_particles(texts)
-        texts = kept or texts
-        return [RawToken(t, abjad.get(t, script in ABJAD_SCRIPTS), len(t) == 1) for t in texts], \
-            script
-    texts = _apply_phrases(texts)
+        texts = _join_compounds(kept) if any(t != _BOUNDARY for t in kept) else texts
+        tokens = []
+        segment = 0
+        for text in texts:
+            if text == _BOUNDARY:
+                segment += 1 if tokens else 0
+                continue
+            tokens.append(RawToken(text, abjad.get(text, default_abjad), _is_initial(text),
+                                   False, segment))
+        return tokens, script
+    return _organisation_tokens(texts, abjad), script
+
+
+def _organisation_tokens(texts: list[str], abjad: dict[str, bool]) -> list[RawToken]:
+    texts = _numbers_as_digits(_join_letter_runs(_apply_phrases(texts)))
     tokens: list[RawToken] = []
     for index, text in enumerate(texts):
         if text in _ORG_STOPWORDS or (text in _ARTICLES and index + 1 < len(texts)):
@@ -224,32 +312,73 @@ def name_tokens(name: str, *, kind: str) -> tuple[list[RawToken], str]:
         if legal is not None:
             tokens.append(RawToken(legal, False, False, True))
         else:
-            tokens.append(RawToken(text, abjad.get(text, False), len(text) == 1))
-    return tokens or [RawToken(t, False, len(t) == 1) for t in texts], script
+            tokens.append(RawToken(text, abjad.get(text, False), _is_initial(text)))
+    return tokens or [RawToken(t, False, _is_initial(t)) for t in texts]
+
+
+def _is_initial(text: str) -> bool:
+    return len(text) == 1 and text.isalpha()
+
+
+def _join_letter_runs(texts: list[str]) -> list[str]:
+    """"a b c" (from A.B.C.) becomes "abc": an acronym spelled with dots or spaces."""
+    out: list[str] = []
+    run: list[str] = []
+    for text in [*texts, ""]:
+        if len(text) == 1 and text.isalpha():
+            run.append(text)
+            continue
+        if run:
+            out.extend(["".join(run)] if len(run) > 1 else run)
+            run = []
+        if text:
+            out.append(text)
+    return out
+
+
+_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+          "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+          "nineteen": 19, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+          "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
+         "seventy": 70, "eighty": 80, "ninety": 90}
+_ORDINAL_DIGITS = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+
+
+def _numbers_as_digits(texts: list[str]) -> list[str]:
+    """English number words and ordinals become digits: "Forty-Four" and "44" are one token."""
+    out: list[str] = []
+    for text in texts:
+        ordinal = _ORDINAL_DIGITS.match(text)
+        if ordinal:
+            text = ordinal.group(1)
+        value = _UNITS.get(text)
+        if value is None and text in _TENS:
+            value = _TENS[text]
+        if value is None:
+            out.append(text)
+            continue
+        if out and out[-1].isdigit() and int(out[-1]) % 10 == 0 and int(out[-1]) >= 20 \
+                and value < 10:
+            out[-1] = str(int(out[-1]) + value)
+        else:
+            out.append(str(value))
+    return out
 
 
 def _drop_person_particles(texts: list[str]) -> list[str]:
     kept: list[str] = []
     for index, text in enumerate(texts):
         following = texts[index + 1] if index + 1 < len(texts) else ""
-        if text in _HONORIFICS or text in _KINSHIP or text in _ARTICLES:
+        if text in _FILIATION and following:
+            kept.append(_BOUNDARY)
+            continue
+        if text in _HONORIFICS or text in _KINSHIP or text in _ARTICLES or text in _FILIATION:
             continue
         if text in _EUROPEAN_PARTICLES and following:
             continue
         if text in _SUN_ARTICLES and following and following[0] == text[-1]:
             continue
-        if text.startswith("al") and len(text) >= 6 and text not in _KEEP_AL:
-            # Arabic article written attached ("Alzawahiri", "الظواهري").
-            text = text[2:]
         kept.append(text)
     return kept
-
-
-# Common names that start with "al" but are not an article plus a word.
-_KEEP_AL = frozenset({"alexander", "alexandr", "aleksandr", "aleksander", "alexandre",
-                      "alexandra", "aleksandra", "alexei", "aleksei", "alexey", "aleksey",
-                      "alberto", "albert", "alfred", "alfredo", "alessandro", "alessandra",
-                      "alejandro", "alejandra", "alison", "allison", "almaz", "alvaro",
-                      "altaf", "alamgir", "alisher", "alimov", "aliyev", "aliev", "alekseev",
-                      "alekseyev", "alexeev", "alexandru", "alibek", "aliakbar", "alireza",
-                      "allaah", "allah", "allahu", "allahdad"})

@@ -40,6 +40,7 @@ _HEBREW = {
     "ן": "n", "ס": "s", "ע": "", "פ": "f", "ף": "f", "צ": "ts", "ץ": "ts", "ק": "k",
     "ר": "r", "ש": "sh", "ת": "t", "װ": "v", "ױ": "oy", "ײ": "ey",
 }
+_INITIAL_VOWEL_CARRIERS = frozenset("عءאע")
 _HEBREW_INITIAL = {"ב": "b", "כ": "k", "פ": "p", "ו": "v"}
 
 
@@ -48,11 +49,14 @@ def _romanize_abjad(word: str, table: dict[str, str]) -> str:
     parts = [table.get(char, anyascii(char).lower()) for char in word]
     if word and word[0] in _HEBREW_INITIAL and table is _HEBREW:
         parts[0] = _HEBREW_INITIAL[word[0]]
+    if word and word[0] in _INITIAL_VOWEL_CARRIERS:
+        # A word-initial ayn or hamza is heard as a vowel: Latin writes Abd, Ali, Umar.
+        parts[0] = "a"
     out: list[str] = []
     for index, part in enumerate(parts):
         if part in ("w", "y") and index > 0:
-            previous = out[-1][-1:] if out and out[-1] else ""
-            following = parts[index + 1][:1] if index + 1 < len(parts) else ""
+            previous = next((p[-1] for p in reversed(out) if p), "")
+            following = next((p[0] for p in parts[index + 1:] if p), "")
             # After a consonant and before a consonant (or at the end) it is a long vowel.
             if previous not in ("a", "e", "i", "o", "u", "") and following not in ("a", "i", "u"):
                 part = "u" if part == "w" else "i"
