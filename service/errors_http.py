@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from service.errors import ServiceError
 from service.logging import get_logger
@@ -47,6 +48,21 @@ def _clean_validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any
     return cleaned
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method any route accepts on this path.
+
+    Starlette answers 405 from the first route whose path matched, so its ``Allow`` header names
+    only that route's methods (``POST`` for ``/v1/entries``, forgetting ``GET``); RFC 9110 asks
+    for all of them.
+    """
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, error: ServiceError) -> JSONResponse:
@@ -64,9 +80,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        headers = dict(getattr(error, "headers", None) or {})
+        if error.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(request))
         return JSONResponse(
             {"error": "http_error", "message": str(error.detail), "request_id": _request_id(request)},
-            status_code=error.status_code, headers=getattr(error, "headers", None),
+            status_code=error.status_code, headers=headers or None,
         )
 
     @app.exception_handler(Exception)

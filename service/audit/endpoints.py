@@ -15,7 +15,7 @@ from service.audit.recorder import event_as_dict, record_event, verify_stored_ch
 from service.auth.principal import AuditRead
 from service.db.session import DbSession, TransactionalRoute
 from service.entries.service import ensure_aware
-from service.kit.http import ERROR_RESPONSES, Purpose, request_id
+from service.kit.http import ERROR_RESPONSES, IsoDateTime, Purpose, request_id
 from service.kit.pagination import decode_seq_cursor, encode_cursor
 from service.models.audit import AuditEvent
 
@@ -86,8 +86,8 @@ def list_events(
     session: DbSession,
     principal: AuditRead,
     purpose: Purpose,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: IsoDateTime | None = None,
+    until: IsoDateTime | None = None,
     actor: Short = None,
     action: Short = None,
     operation: Short = None,
@@ -120,8 +120,8 @@ def export_events_jsonl(
     session: DbSession,
     principal: AuditRead,
     purpose: Purpose,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: IsoDateTime | None = None,
+    until: IsoDateTime | None = None,
     actor: Short = None,
     action: Short = None,
     operation: Short = None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
@@ -23,7 +22,7 @@ from service.entries.schemas import (
     Status,
     VersionOut,
 )
-from service.kit.http import ERROR_RESPONSES, Purpose, request_id
+from service.kit.http import ERROR_RESPONSES, IsoDateTime, Purpose, request_id
 
 router = APIRouter(prefix="/v1/entries", tags=["entries"], route_class=TransactionalRoute,
                    responses=ERROR_RESPONSES)
@@ -61,7 +60,7 @@ def list_entries(
     data_subject_category: DataSubjectCategory | None = None,
     kind: Kind | None = None,
     originating_agency: Annotated[str | None, Query(max_length=100)] = None,
-    updated_since: datetime | None = None,
+    updated_since: IsoDateTime | None = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> EntryPage:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Header, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
 from service.kit.text import Line
 
@@ -28,6 +29,17 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorBody, "description": "Invalid input or a broken rule, with field paths"},
     428: {"model": ErrorBody, "description": "If-Match required"},
 }
+
+def _iso_datetime_only(value: Any) -> Any:
+    """Pydantic also reads ``0.5`` as a Unix time; the schema promises RFC 3339 date-times only."""
+    looks_like_a_date = len(str(value)) >= 10 and str(value)[:4].isdigit() and str(value)[4] == "-"
+    if isinstance(value, str) and not looks_like_a_date:
+        raise ValueError("must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z")
+    return value
+
+
+# A date-time query parameter that accepts what its OpenAPI format says and nothing else.
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime_only)]
 
 Purpose = Annotated[
     Line(500, min_length=3),
