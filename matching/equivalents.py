@@ -1,38 +1,49 @@
-"""Equivalent-name groups: which canonical tokens are renderings of the same given/family name.
+"""Equivalent-name groups: which folded spellings are renderings of the same given/family name.
 
 The table is derived from public name resources by ``matching/build_tables.py`` and shipped in
-``matching/data/``; see the attribution file beside it. It is loaded once, lazily.
+``matching/data/`` (attribution and licences in ``matching/data/ATTRIBUTION.md``). It is loaded
+once, lazily, as plain strings; a spelling's group ids are parsed only when a name containing it
+is prepared, which keeps start-up and memory small.
 """
 
 from __future__ import annotations
 
 import gzip
 import threading
+from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["groups_of"]
+__all__ = ["groups_of", "is_known"]
 
 _TABLE = Path(__file__).parent / "data" / "name_groups.tsv.gz"
 _EMPTY: frozenset[int] = frozenset()
 _lock = threading.Lock()
-_groups: dict[str, frozenset[int]] | None = None
+_groups: dict[str, str] | None = None
 
 
-def _load() -> dict[str, frozenset[int]]:
+def _load() -> dict[str, str]:
     global _groups
     with _lock:
         if _groups is None:
-            table: dict[str, frozenset[int]] = {}
+            table: dict[str, str] = {}
             if _TABLE.exists():
                 with gzip.open(_TABLE, "rt", encoding="utf-8") as handle:
-                    for line in handle:
-                        token, _, ids = line.rstrip("\n").partition("\t")
-                        table[token] = frozenset(int(x, 36) for x in ids.split(","))
+                    table = dict(line.rstrip("\n").split("\t", 1) for line in handle)
             _groups = table
     return _groups
 
 
-def groups_of(token: str) -> frozenset[int]:
-    """Ids of the equivalent-name groups a canonical token belongs to (empty if unknown)."""
+@lru_cache(maxsize=65536)
+def groups_of(folded: str) -> frozenset[int]:
+    """Ids of the equivalent-name groups of a folded token spelling (empty if unknown)."""
     table = _groups if _groups is not None else _load()
-    return table.get(token, _EMPTY)
+    ids = table.get(folded)
+    if ids is None:
+        return _EMPTY
+    return frozenset(int(x, 36) for x in ids.split(","))
+
+
+def is_known(folded: str) -> bool:
+    """Whether the spelling is a name the table knows (it then has at least one group)."""
+    table = _groups if _groups is not None else _load()
+    return folded in table

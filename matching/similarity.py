@@ -36,7 +36,7 @@ def make_part(text: str, *, abjad: bool, initial: bool, legal: bool = False) -> 
     """Precompute the folded spelling, keys and equivalence groups of a canonical token."""
     folded = fold(text)
     return Part(text, folded, skeleton(folded), abjad_key(folded), abjad, initial, legal,
-                groups_of(text))
+                groups_of(folded))
 
 
 # First letters that transliteration systems swap (Yulia / Julia / Iulia, Qadhafi / Gadhafi).
@@ -44,6 +44,8 @@ _EQUIVALENT_INITIALS = frozenset({"ij", "ji", "kg", "gk", "hk", "kh", "uv", "vu"
                                   "ia", "ai", "iu", "ui", "au", "ua"})
 # An Arabic article written attached to the word ("Alzawahiri", "Elsayed").
 _ARTICLE_PREFIXES = frozenset({"al", "il", "ul"})
+
+_KNOWN_DISTINCT_FACTOR = 0.85
 
 _cache: dict[tuple[str, bool, bool, str, bool, bool], tuple[float, str]] = {}
 _CACHE_LIMIT = 500_000
@@ -94,7 +96,12 @@ def _similarity(q: Part, c: Part) -> tuple[float, str]:
     if q.key == c.key and distance <= (1 if longest <= 7 else 2):
         return 0.93, "transliteration"
     distance = min(distance, Levenshtein.distance(q.text, c.text, score_cutoff=3))
-    return _typo_similarity(distance, max(longest, len(q.text), len(c.text))), "typo"
+    similarity = _typo_similarity(distance, max(longest, len(q.text), len(c.text)))
+    if q.groups and c.groups:
+        # Both are names the table knows, and it never saw them as one name: two real names
+        # that happen to look alike (Hamid / Hamad), not a slip of the pen.
+        similarity *= _KNOWN_DISTINCT_FACTOR
+    return similarity, "typo"
 
 
 def _dropped_prefix(qf: str, cf: str) -> str:
