@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from service.container import Container
 
-FEATURES: tuple[str, ...] = ("service.oversight", "service.screening",)
+FEATURES: tuple[str, ...] = ("service.oversight", "service.screening", "service.policy")
 
 
 def install_plugins(app: FastAPI, container: Container) -> None:

@@ -84,23 +84,37 @@ def event_as_dict(event: AuditEvent) -> dict[str, Any]:
 
 
 def verify_stored_chain(session: Session, *, batch_size: int = 2000) -> ChainReport:
-    """Recompute the whole stored chain and check that it ends at the recorded head."""
+    """Recompute the whole stored chain and check that it ends at the recorded head.
+
+    After a retention purge (LG-retention) the chain starts at the latest recorded checkpoint:
+    the first kept event must follow the cut's sequence number and chain onto its hash.
+    """
+    from service.audit.chain import GENESIS_HASH
+    from service.models.policy import AuditCheckpoint
+
     head = session.get(AuditHead, 1)
-    first = session.execute(select(AuditEvent).order_by(AuditEvent.seq).limit(1)).scalar_one_or_none()
-    if first is not None and first.seq != 1:
-        # A trail that no longer starts at 1 must be checked from a retention checkpoint.
-        return ChainReport(False, 0, first.seq, None, None, 1,
-                           f"events before seq {first.seq} are missing")
+    checkpoint = session.execute(
+        select(AuditCheckpoint).order_by(AuditCheckpoint.cut_seq.desc()).limit(1)
+    ).scalar_one_or_none()
+    start_seq = checkpoint.cut_seq + 1 if checkpoint else 1
+    start_prev = checkpoint.cut_hash if checkpoint else GENESIS_HASH
+    first = session.execute(
+        select(AuditEvent).where(AuditEvent.seq >= start_seq).order_by(AuditEvent.seq).limit(1)
+    ).scalar_one_or_none()
+    if first is not None and first.seq != start_seq:
+        return ChainReport(False, 0, first.seq, None, None, start_seq,
+                           f"events before seq {first.seq} are missing"
+                           + (" (after the retention checkpoint)" if checkpoint else ""))
     stream = (
         event_as_dict(event)
         for event in session.execute(
-            select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch_size)
+            select(AuditEvent).where(AuditEvent.seq >= start_seq).order_by(AuditEvent.seq)
+            .execution_options(yield_per=batch_size)
         ).scalars()
     )
-    report = verify_chain(stream)
-    if report.ok and head is not None and (head.seq != (report.last_seq or 0) or (
-        report.last_seq and head.hash != report.head_hash
-    )):
+    report = verify_chain(stream, start_prev_hash=start_prev, start_seq=start_seq)
+    last_seq = report.last_seq if report.last_seq is not None else start_seq - 1
+    if report.ok and head is not None and (head.seq != last_seq or head.hash != report.head_hash):
         return ChainReport(False, report.events_checked, report.first_seq, report.last_seq,
                            report.head_hash, head.seq,
                            "the chain does not end at the recorded head (events removed)")

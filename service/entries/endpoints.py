@@ -31,9 +31,10 @@ EntryId = Annotated[str, Path(min_length=36, max_length=36, pattern=r"^[0-9a-f-]
 
 
 def _ctx(request: Request, principal: Principal, purpose: str | None = None) -> service.Context:
-    settings = request.app.state.container.settings
+    container = request.app.state.container
     return service.Context(principal=principal, request_id=request_id(request),
-                           review_agency=settings.review_agency, purpose=purpose)
+                           review_agency=container.settings.review_agency, purpose=purpose,
+                           rules=container.extensions.get("entry_rules"))
 
 
 def _respond(response: Response, entry) -> EntryOut:  # noqa: ANN001

@@ -36,6 +36,8 @@ class Context:
     request_id: str | None
     review_agency: str
     purpose: str | None = None
+    # Policy-pack rules (service.policy.entry_rules.EntryRules): CH-minor, review date, RD-no-moot.
+    rules: Any = None
 
 
 def _check_associate_action(category: DataSubjectCategory | str, action: ActionOnHit | str) -> None:
@@ -80,6 +82,8 @@ def nominate(session: Session, ctx: Context, data: EntryCreate) -> Entry:
         )
     _check_associate_action(data.data_subject_category, data.action_on_hit)
     now = utcnow()
+    if ctx.rules is not None:
+        ctx.rules.check_nomination(session, principal, data, now)
     entry = Entry(
         id=str(uuid.uuid4()),
         kind=data.kind.value,
@@ -163,11 +167,13 @@ def approve(session: Session, ctx: Context, entry_id: str, reason: str,
             "a nomination must be approved by a reviewer other than its nominator (LB-second-review)"
         )
     now = utcnow()
-    review_due = review_due_for(entry, now) if review_due_for else now + timedelta(days=365)
+    extra: dict[str, Any] = {"activated_at": now, "reviewed_by": ctx.principal.sub}
+    if ctx.rules is not None and Status(entry.status) is Status.pending_review:
+        extra.update(ctx.rules.approval_fields(session, ctx.principal, entry, now))
+    else:
+        extra["review_due"] = review_due_for(entry, now) if review_due_for else now + timedelta(days=365)
     return _transition(session, ctx, entry, to=Status.active, allowed_from={Status.pending_review},
-                       action="entry.approve", reason=reason,
-                       extra={"activated_at": now, "review_due": review_due,
-                              "reviewed_by": ctx.principal.sub})
+                       action="entry.approve", reason=reason, extra=extra)
 
 
 def reject(session: Session, ctx: Context, entry_id: str, reason: str) -> Entry:
@@ -192,6 +198,8 @@ def reinstate(session: Session, ctx: Context, entry_id: str, reason: str) -> Ent
             details=[{"loc": ["path", "entry_id"], "msg": "record a review decision first",
                       "rule": "RV-review-date"}],
         )
+    if ctx.rules is not None:
+        ctx.rules.check_reinstate(session, entry)
     return _transition(session, ctx, entry, to=Status.active, allowed_from={Status.suspended},
                        action="entry.reinstate", reason=reason)
 

@@ -1,0 +1,108 @@
+"""Shared steps for the policies service tests: nominate and approve through HTTP, run the
+policies at a moved clock, read rows, scan the whole database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import MetaData, create_engine, select, text
+from sqlalchemy.orm import Session
+
+from service.audit.recorder import verify_stored_chain
+from service.db.engine import normalise_url
+from service.policy.pack import pack_of
+from service.policy.runner import run_policies
+from tests.service.factories import entry_body
+
+DAY = timedelta(days=1)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def nominate(
+    client, headers, *, sub: str = "alice", agency: str = "police", **overrides: Any
+) -> dict:  # noqa: ANN001
+    response = client.post(
+        "/v1/entries",
+        json=entry_body(**overrides),
+        headers=headers("operator", agency=agency, sub=sub),
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def approve(
+    client,
+    headers,
+    entry_id: str,
+    *,
+    role: str = "reviewer",  # noqa: ANN001
+    expect: int = 200,
+) -> dict:
+    response = client.post(
+        f"/v1/entries/{entry_id}/approve",
+        json={"reason": "meets the standard"},
+        headers=headers(role, agency="fusion-cell", sub=f"{role}-1"),
+    )
+    assert response.status_code == expect, response.text
+    return response.json()
+
+
+def listed(client, headers, **overrides: Any) -> dict:  # noqa: ANN001
+    entry = nominate(client, headers, **overrides)
+    return approve(client, headers, entry["id"])
+
+
+def read_entry(client, headers, entry_id: str):  # noqa: ANN001, ANN201
+    return client.get(f"/v1/entries/{entry_id}", headers=headers("reviewer", agency="fusion-cell"))
+
+
+def run(app, at: datetime) -> dict:  # noqa: ANN001
+    container = app.state.container
+    return run_policies(container.session_factory, pack_of(container), at).as_dict()
+
+
+def parse(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def audit_actions(app, target_id: str | None = None) -> list[tuple[str, str, str]]:  # noqa: ANN001
+    """(action, actor_sub, outcome) of every stored audit event, optionally for one target."""
+    with app.state.container.session_factory() as session:
+        sql = "SELECT action, actor_sub, outcome FROM audit_events"
+        params = {}
+        if target_id:
+            sql += " WHERE target_id = :t"
+            params["t"] = target_id
+        return [tuple(row) for row in session.execute(text(sql + " ORDER BY seq"), params)]
+
+
+def chain_ok(app) -> bool:  # noqa: ANN001
+    with Session(app.state.container.engine) as session:
+        report = verify_stored_chain(session)
+    assert report.ok, report.as_dict()
+    return True
+
+
+def scan_database(database_url: str, needles: list[str]) -> dict[str, list[str]]:
+    """Reflect EVERY table of the database, select every row, stringify it, and report where
+    any needle appears (case-insensitive). Reflection, not the ORM: a table nobody mapped is
+    scanned too."""
+    engine = create_engine(normalise_url(database_url))
+    found: dict[str, list[str]] = {}
+    try:
+        metadata = MetaData()
+        metadata.reflect(bind=engine)
+        with engine.connect() as connection:
+            for table in metadata.sorted_tables:
+                for row in connection.execute(select(table)):
+                    haystack = " ".join(str(value) for value in row).casefold()
+                    for needle in needles:
+                        if needle.casefold() in haystack:
+                            found.setdefault(table.name, []).append(needle)
+    finally:
+        engine.dispose()
+    return found
