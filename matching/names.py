@@ -68,7 +68,7 @@ class PreparedName:
     keys: tuple[str, ...]
     script: str
     parts: tuple[Part, ...] = ()
-    joins: tuple[Part | None, ...] = ()
+    joins: tuple[tuple[int, int, Part], ...] = ()
     legal: tuple[bool, ...] = ()
     segments: tuple[int, ...] = ()
     acronym: str = ""
@@ -103,13 +103,16 @@ def prepare_name(name: str, *, kind: str = "person") -> PreparedName:
         raise ValueError(f"kind must be one of {KINDS}")
     raw, script = name_tokens(name, kind=kind)
     parts = tuple(
-        make_part(token.text, abjad=token.abjad, initial=token.initial, legal=token.legal)
+        make_part(token.text, writing=token.writing, initial=token.initial, legal=token.legal)
         for token in raw
     )
     joins = tuple(
-        None if a.legal or b.legal
-        else make_part(a.text + b.text, abjad=a.abjad and b.abjad, initial=False)
-        for a, b in zip(raw, raw[1:], strict=False)
+        (start, start + size, make_part(
+            "".join(token.text for token in raw[start: start + size]),
+            writing=raw[start].writing, initial=False))
+        for size in (2, 3)
+        for start in range(len(raw) - size + 1)
+        if not any(token.legal for token in raw[start: start + size])
     )
     acronym = "".join(token.text[0] for token in raw if not token.legal)
     return PreparedName(
@@ -178,20 +181,16 @@ def _compound_pairs(query: PreparedName, candidate: PreparedName):
     """One token of a name against several adjacent tokens of the other written as one word,
     or against their initials (an acronym)."""
     out = []
-    for k, joined in enumerate(candidate.joins):
-        if joined is None:
-            continue
+    for start, end, joined in candidate.joins:
         for i, qp in enumerate(query.parts):
             similarity, _rule = part_similarity(qp, joined)
             if similarity >= _COMPOUND_SIMILARITY:
-                out.append((similarity, (i,), (k, k + 1), "compound"))
-    for k, joined in enumerate(query.joins):
-        if joined is None:
-            continue
+                out.append((similarity, (i,), tuple(range(start, end)), "compound"))
+    for start, end, joined in query.joins:
         for j, cp in enumerate(candidate.parts):
             similarity, _rule = part_similarity(joined, cp)
             if similarity >= _COMPOUND_SIMILARITY:
-                out.append((similarity, (k, k + 1), (j,), "compound"))
+                out.append((similarity, tuple(range(start, end)), (j,), "compound"))
     out.extend(_acronym_pairs(query, candidate, flipped=False))
     out.extend(_acronym_pairs(candidate, query, flipped=True))
     return out

@@ -27,7 +27,7 @@ _CONFUSABLE_TO_LATIN = {
 }
 
 # Separators that carry no letters: hyphens of all kinds, slashes, dots and brackets become spaces.
-_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_/\\.,;:()\[\]{}\"“”«»|+*#~]+")
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_/\\.,;:()\[\]{}\"“”«»|+*#~·・‧•&]+")
 # Apostrophe-like marks (ayn, hamza, quotes) are dropped so that "Ba'asyir" == "Baasyir".
 _APOSTROPHES = re.compile(r"['`´‘’‛′ʹʻʼʽʾʿˈˊˋ˴ʺ″]")
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 from matching.equivalents import groups_of
-from matching.tokens import LEGAL_FAMILY, abjad_key, fold, skeleton
+from matching.tokens import LEGAL_FAMILY, abjad_key, fold, skeleton, syllabic_key
 
 __all__ = ["Part", "make_part", "part_similarity"]
 
@@ -26,17 +26,18 @@ class Part(NamedTuple):
     folded: str
     key: str
     abjad_key: str
-    abjad: bool
+    syllabic_key: str
+    writing: str
     initial: bool
     legal: bool
     groups: frozenset[int]
 
 
-def make_part(text: str, *, abjad: bool, initial: bool, legal: bool = False) -> Part:
+def make_part(text: str, *, writing: str, initial: bool, legal: bool = False) -> Part:
     """Precompute the folded spelling, keys and equivalence groups of a canonical token."""
     folded = fold(text)
-    return Part(text, folded, skeleton(folded), abjad_key(folded), abjad, initial, legal,
-                groups_of(folded))
+    return Part(text, folded, skeleton(folded), abjad_key(folded), syllabic_key(folded),
+                writing, initial, legal, groups_of(folded))
 
 
 # First letters that transliteration systems swap (Yulia / Julia / Iulia, Qadhafi / Gadhafi).
@@ -47,7 +48,7 @@ _ARTICLE_PREFIXES = frozenset({"al", "il", "ul"})
 
 _KNOWN_DISTINCT_FACTOR = 0.85
 
-_cache: dict[tuple[str, bool, bool, str, bool, bool], tuple[float, str]] = {}
+_cache: dict[tuple[str, str, bool, str, str, bool], tuple[float, str]] = {}
 _CACHE_LIMIT = 500_000
 
 
@@ -55,7 +56,7 @@ def part_similarity(q: Part, c: Part) -> tuple[float, str]:
     """Similarity in [0, 1] of two tokens and the name of the rule that gave it."""
     if q.text == c.text:
         return 1.0, "exact"
-    cache_key = (q.text, q.abjad, q.initial, c.text, c.abjad, c.initial)
+    cache_key = (q.text, q.writing, q.initial, c.text, c.writing, c.initial)
     found = _cache.get(cache_key)
     if found is None:
         found = _similarity(q, c)
@@ -81,11 +82,19 @@ def _similarity(q: Part, c: Part) -> tuple[float, str]:
         return 0.97, "transliteration"
     if q.groups and not q.groups.isdisjoint(c.groups):
         return 0.95, "equivalent-name"
-    if q.abjad != c.abjad:
-        # Unvocalised against vocalised spelling: only the consonants can be compared.
+    if q.writing != c.writing:
+        # Spellings of different kinds (unvocalised, syllabic, alphabetic): only the order of
+        # consonant classes can be compared.
+        if "syllabic" in (q.writing, c.writing):
+            if q.syllabic_key == c.syllabic_key:
+                return 0.92, "transliteration"
+            # Transcription drops and adds consonants (final r, l, n) more than it swaps them.
+            return 0.92 * Indel.normalized_similarity(q.syllabic_key, c.syllabic_key), \
+                "transliteration"
         if q.abjad_key == c.abjad_key:
             return 0.92, "transliteration"
-        return 0.92 * Levenshtein.normalized_similarity(q.abjad_key, c.abjad_key), "transliteration"
+        return 0.92 * Levenshtein.normalized_similarity(q.abjad_key, c.abjad_key), \
+            "transliteration"
     if qf[1:] == cf[1:] and qf[:1] + cf[:1] in _EQUIVALENT_INITIALS:
         return 0.93, "transliteration"
     prefix = _dropped_prefix(qf, cf)

@@ -26,6 +26,8 @@ __all__ = [
     "LEGAL_FORM",
     "LEGAL_FAMILY",
     "abjad_key",
+    "syllabic_key",
+    "writing_of",
 ]
 
 # Words that say who someone is, not what they are called.
@@ -106,7 +108,7 @@ class RawToken(NamedTuple):
     """A canonical token and what the scorer must know about where it came from."""
 
     text: str
-    abjad: bool = False  # romanised from a script that does not write short vowels
+    writing: str = "full"  # "abjad": no short vowels written; "syllabic": Han/Kana transcription
     initial: bool = False  # a single letter standing for a name
     legal: bool = False  # an organisation's legal form (LLC, GmbH, ...)
     segment: int = 0  # how many kinship particles (bin, ibn, ould) precede it
@@ -168,6 +170,27 @@ def abjad_key(folded: str) -> str:
     """Consonant classes of a folded token, for comparisons across an abjad script."""
     key = folded
     for pattern, replacement in _ABJAD_KEY_RULES:
+        key = pattern.sub(replacement, key)
+    return key or folded
+
+
+# Han and Kana transcriptions of foreign names add vowels to every consonant (Crewson ->
+# ke-lu-sen), merge r and l, and spell sibilants and affricates many ways (Wade-Giles hs/ch/ts,
+# pinyin x/zh/c; j and q mostly render g/k before i): only the order of broad consonant
+# classes survives.
+_SYLLABIC_KEY_RULES = [
+    (re.compile(r"tsh|tch|ch|sh|zh|hs|ts|dz|[xcz]"), "s"), (re.compile(r"ng"), "n"),
+    (re.compile(r"[jq]"), "k"),
+    (re.compile(r"[aeiouyw]"), ""), (re.compile(r"[kg]"), "k"), (re.compile(r"[dt]"), "d"),
+    (re.compile(r"[bp]"), "b"), (re.compile(r"[fv]"), "f"), (re.compile(r"r"), "l"),
+    (re.compile(r"(.)\1+"), r"\1"),
+]
+
+
+def syllabic_key(folded: str) -> str:
+    """Consonant classes of a folded token, for comparisons with a Han or Kana transcription."""
+    key = folded
+    for pattern, replacement in _SYLLABIC_KEY_RULES:
         key = pattern.sub(replacement, key)
     return key or folded
 
@@ -243,14 +266,23 @@ def _apply_phrases(words: list[str]) -> list[str]:
     return text.split()
 
 
-def _words(text: str, script: str) -> list[tuple[str, bool]]:
-    """Romanised words of a cleaned name, each flagged when it came from an abjad script."""
-    out: list[tuple[str, bool]] = []
+def writing_of(script: str) -> str:
+    """How a script spells names: all sounds ("full"), consonants only, or by syllables."""
+    if script in ABJAD_SCRIPTS:
+        return "abjad"
+    if script in ("Han", "Kana"):
+        return "syllabic"
+    return "full"
+
+
+def _words(text: str, script: str) -> list[tuple[str, str]]:
+    """Romanised words of a cleaned name, each with how its script spelled it."""
+    out: list[tuple[str, str]] = []
     for position, word in enumerate(text.split()):
         scripts = {script_of(char) for char in word if char.isalpha()}
         if not scripts:
             if word.isdigit():
-                out.append((word, False))
+                out.append((word, "full"))
             continue
         if "Latin" in scripts and len(scripts) > 1 or (script == "Latin" and scripts != {"Latin"}):
             word = fold_homoglyphs(word)
@@ -262,7 +294,7 @@ def _words(text: str, script: str) -> list[tuple[str, bool]]:
         for spelled in romanize(word, word_script, name_position=position):
             spelled = re.sub(r"[^a-z0-9]", "", spelled.lower())
             if spelled:
-                out.append((spelled, word_script in ABJAD_SCRIPTS))
+                out.append((spelled, writing_of(word_script)))
     return out
 
 
@@ -282,8 +314,8 @@ def name_tokens(name: str, *, kind: str) -> tuple[list[RawToken], str]:
     words = _words(clean_text(name), script)
     if not words:
         return [], script
-    abjad = {text: is_abjad for text, is_abjad in words}
-    default_abjad = script in ABJAD_SCRIPTS
+    writing = dict(words)
+    default_writing = writing_of(script)
     texts = [text for text, _ in words]
     if kind == "person":
         texts = [_ABBREVIATIONS.get(t, t) for t in texts]
@@ -296,13 +328,13 @@ def name_tokens(name: str, *, kind: str) -> tuple[list[RawToken], str]:
             if text == _BOUNDARY:
                 segment += 1 if tokens else 0
                 continue
-            tokens.append(RawToken(text, abjad.get(text, default_abjad), _is_initial(text),
+            tokens.append(RawToken(text, writing.get(text, default_writing), _is_initial(text),
                                    False, segment))
         return tokens, script
-    return _organisation_tokens(texts, abjad), script
+    return _organisation_tokens(texts, writing), script
 
 
-def _organisation_tokens(texts: list[str], abjad: dict[str, bool]) -> list[RawToken]:
+def _organisation_tokens(texts: list[str], writing: dict[str, str]) -> list[RawToken]:
     texts = _numbers_as_digits(_join_letter_runs(_apply_phrases(texts)))
     tokens: list[RawToken] = []
     for index, text in enumerate(texts):
@@ -310,10 +342,10 @@ def _organisation_tokens(texts: list[str], abjad: dict[str, bool]) -> list[RawTo
             continue
         legal = _LEGAL_FORMS.get(text)
         if legal is not None:
-            tokens.append(RawToken(legal, False, False, True))
+            tokens.append(RawToken(legal, "full", False, True))
         else:
-            tokens.append(RawToken(text, abjad.get(text, False), _is_initial(text)))
-    return tokens or [RawToken(t, False, _is_initial(t)) for t in texts]
+            tokens.append(RawToken(text, writing.get(text, "full"), _is_initial(text)))
+    return tokens or [RawToken(t, "full", _is_initial(t)) for t in texts]
 
 
 def _is_initial(text: str) -> bool:

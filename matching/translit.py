@@ -126,10 +126,9 @@ def romanize(word: str, script: str, *, name_position: int = 0) -> list[str]:
             syllables[0] = _HANGUL_SURNAMES[word[0]]
         return syllables
     if script == "Han":
+        # One word: a Chinese name written without spaces (习近平) meets "Xi Jinping" as a
+        # compound; a transcribed foreign name (克魯森, Crewson) is one word anyway.
         syllables = split_syllables(word)
-        if 2 <= len(syllables) <= 4 and len(word) == len(syllables):
-            # A Chinese personal name: one-syllable surname, given name written as one word.
-            return [syllables[0], "".join(syllables[1:])]
         return ["".join(syllables)] if syllables else []
     spelled = anyascii(word).lower()
     return [spelled] if spelled else []
