@@ -112,7 +112,8 @@ def prepare_name(name: str, *, kind: str = "person") -> PreparedName:
             writing=raw[start].writing, initial=False))
         for size in (2, 3)
         for start in range(len(raw) - size + 1)
-        if not any(token.legal for token in raw[start: start + size])
+        # A legal form may end a compound (SiemensAG), never start or sit inside one.
+        if not any(token.legal for token in raw[start: start + size - 1])
     )
     acronym = "".join(token.text[0] for token in raw if not token.legal)
     return PreparedName(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from matching.equivalents import groups_of
 from matching.tokens import LEGAL_FAMILY, abjad_key, fold, skeleton, syllabic_key
@@ -80,7 +80,11 @@ def _similarity(q: Part, c: Part) -> tuple[float, str]:
         return 0.0, "unmatched"
     if qf == cf:
         return 0.97, "transliteration"
-    if q.groups and not q.groups.isdisjoint(c.groups):
+    if q.groups and not q.groups.isdisjoint(c.groups) and (
+        q.writing != c.writing or Levenshtein.normalized_similarity(q.key, c.key) >= 0.3
+    ):
+        # The sanity check drops links between names that share no consonant at all (a
+        # name item's cognates or nicknames, Barack / Hussein), which are not renderings.
         return 0.95, "equivalent-name"
     if q.writing != c.writing:
         # Spellings of different kinds (unvocalised, syllabic, alphabetic): only the order of
@@ -97,14 +101,16 @@ def _similarity(q: Part, c: Part) -> tuple[float, str]:
             "transliteration"
     if qf[1:] == cf[1:] and qf[:1] + cf[:1] in _EQUIVALENT_INITIALS:
         return 0.93, "transliteration"
-    prefix = _dropped_prefix(qf, cf)
+    prefix = _dropped_prefix(qf, cf) or _dropped_prefix(q.text, c.text)
     if prefix:
         return (0.93, "article") if prefix != "abd" else (0.85, "abd-prefix")
     longest = max(len(qf), len(cf))
     distance = Levenshtein.distance(qf, cf, score_cutoff=3)
     if q.key == c.key and distance <= (1 if longest <= 7 else 2):
         return 0.93, "transliteration"
-    distance = min(distance, Levenshtein.distance(q.text, c.text, score_cutoff=3))
+    # Optimal string alignment: a swapped pair of letters (Donlad) is one slip, not two.
+    distance = min(distance, OSA.distance(qf, cf, score_cutoff=3),
+                   OSA.distance(q.text, c.text, score_cutoff=3))
     similarity = _typo_similarity(distance, max(longest, len(q.text), len(c.text)))
     if q.groups and c.groups:
         # Both are names the table knows, and it never saw them as one name: two real names

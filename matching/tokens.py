@@ -69,7 +69,10 @@ _LEGAL_FORM_PHRASES = [
     ("aktsionernoe obshchestvo", "ao"), ("publichnoe aktsionernoe obshchestvo", "pao"),
     ("societe anonyme", "sa"), ("sociedad anonima", "sa"), ("l l c", "llc"), ("p l c", "plc"),
     ("s a", "sa"), ("a g", "ag"), ("b v", "bv"), ("n v", "nv"), ("s r l", "srl"),
-    ("s p a", "spa"), ("sp z oo", "spzoo"), ("sp z o o", "spzoo"),
+    ("s p a", "spa"), ("sp z oo", "spzoo"), ("sp z o o", "spzoo"), ("l p", "lp"),
+    ("l l p", "llp"), ("a s", "as"), ("a b", "ab"), ("o o o", "ooo"), ("j s c", "jsc"),
+    ("p j s c", "pjsc"), ("s a s", "sas"), ("s r o", "sro"), ("d o o", "doo"), ("k g", "kg"),
+    ("s a r l", "sarl"), ("g m b h", "gmbh"), ("p t e", "pte"), ("p t y", "pty"),
     ("societatea cu raspundere limitata", "srl"), ("societa a responsabilita limitata", "srl"),
     ("sociedad de responsabilidad limitada", "srl"), ("spolka z ograniczona odpowiedzialnoscia",
                                                      "spzoo"),
@@ -223,6 +226,8 @@ def _join_compounds(words: list[str]) -> list[str]:
             word = _DIN_SUFFIX.sub("din", word)
             if not word.startswith("abd"):
                 word = _ALLAH_SUFFIX.sub("lah", word)
+            elif len(word) > 8:  # "abd" + a theophoric name: Abdul Saifullah
+                word = "abd" + _ALLAH_SUFFIX.sub("lah", word[3:])
         canonical.append(word)
     return canonical
 
