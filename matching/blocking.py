@@ -4,11 +4,13 @@ Scoring every name of a million-record list costs far more than a search may tak
 index first ranks names by the summed rarity weight of the query tokens they share, cheaply,
 with numpy over posting lists, and only the best few are scored by ``names-v1``.
 
-A query token matches an indexed name through any of:
+A query token reaches the indexed tokens that share any of:
 * its skeleton key (consonant classes: Mohammed / Muhamad / Mohamed share one);
 * a key one deletion away (symmetric delete: a typo in a rare surname beside a common first
   name still finds the entry, unlike exact-word blocking);
-* an equivalence group it shares with the indexed token (Yusuf / Joseph).
+* an equivalence group (Yusuf / Joseph).
+Each such indexed token gets a similarity to the query token (vectorised rapidfuzz, floored by
+the path that found it); the postings of the similar ones are read.
 
 Posting lists of common keys are long; they are read in full only when the rarer tokens of
 the query are not discriminating enough on their own. Otherwise their contribution is added
@@ -22,6 +24,8 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Indel, JaroWinkler
 
 from matching.index_store import (
     FULL_WEIGHT_IDF,
@@ -37,8 +41,13 @@ from matching.names import PreparedName
 
 __all__ = ["Candidate", "TokenBlock", "candidate_slots", "token_blocks"]
 
-FUZZY_QUALITY = 0.8
-GROUP_QUALITY = 0.9
+# A token blocked through its skeleton key is at least this similar (same consonant classes).
+SAME_KEY_QUALITY = 0.85
+# Tokens in one equivalence group (Yusuf / Joseph) are this similar, as in names-v1.
+GROUP_QUALITY = 0.95
+# Indexed tokens less similar than this to the query token are not used: names-v1 does not
+# align token pairs below 0.7, and the estimate is rough.
+MIN_TOKEN_QUALITY = 0.65
 # Postings read in full per query name when the rare tokens alone are discriminating enough.
 POSTING_BUDGET = 60_000
 # Postings read at most, even when every query token is common ("Mohammed Ali").
@@ -53,11 +62,12 @@ OMISSION_COST = 0.4
 
 @dataclass(frozen=True, slots=True)
 class TokenBlock:
-    """The block keys one query token matches, with match qualities, and its rarity weight."""
+    """The indexed tokens one query token matches, with their similarity, and its weight."""
 
     weight: float
-    keys: dict[int, float]
-    size: int
+    tokens: np.ndarray  # token record ids
+    qualities: np.ndarray  # similarity of each to the query token
+    size: int  # postings behind them
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,34 +78,59 @@ class Candidate:
     estimate: float
 
 
+def _token_similarity(query: str, texts: list[str]) -> np.ndarray:
+    """Cheap vectorised similarity of one token against many: mean of Jaro-Winkler and Indel,
+    the typo rule of names-v1."""
+    jaro = process.cdist([query], texts, scorer=JaroWinkler.normalized_similarity,
+                         dtype=np.float32)[0]
+    indel = process.cdist([query], texts, scorer=Indel.normalized_similarity,
+                          dtype=np.float32)[0]
+    return 0.5 * (jaro + indel)
+
+
 def token_blocks(store: Store, name: PreparedName) -> list[TokenBlock]:
     """One block per distinct query token."""
     blocks = []
     seen: set[tuple] = set()
-    for key, groups in zip(name.keys, token_groups(name), strict=False):
-        signature = (key, tuple(sorted(groups)))
+    for text, key, groups in zip(name.tokens, name.keys, token_groups(name), strict=False):
+        signature = (text, key, tuple(sorted(groups)))
         if signature in seen or not key:
             continue
         seen.add(signature)
-        matched: dict[int, float] = {}
+        fuzzy: set[int] = set()
         if len(key) >= MIN_FUZZY_KEY_LENGTH - 1:
             variants = [key, *deletions(key)] if len(key) >= MIN_FUZZY_KEY_LENGTH else [key]
             for variant in variants:
-                for key_id in store.fuzzy.get(variant, ()):
-                    matched[key_id] = FUZZY_QUALITY
-        for group in groups:
-            key_id = store.key_ids.get(f"{GROUP_KEY_PREFIX}{group}")
-            if key_id is not None:
-                matched[key_id] = max(matched.get(key_id, 0.0), GROUP_QUALITY)
+                fuzzy.update(store.fuzzy.get(variant, ()))
         exact = store.key_ids.get(key)
-        if exact is not None:
-            matched[exact] = 1.0
-        if not matched:
+        fuzzy.discard(exact)
+        group_keys = [k for k in (store.key_ids.get(f"{GROUP_KEY_PREFIX}{g}") for g in groups)
+                      if k is not None]
+        key_tokens = store.key_tokens
+        exact_tokens = set(key_tokens[exact]) if exact is not None else set()
+        group_tokens = set().union(*(key_tokens[k] for k in group_keys))
+        found = set().union(exact_tokens, group_tokens, *(key_tokens[k] for k in fuzzy))
+        if not found:
+            continue
+        tokens = np.fromiter(found, dtype=np.int64, count=len(found))
+        # Floors: the least similarity the path that found a token guarantees.
+        floor = np.zeros(len(tokens), dtype=np.float32)
+        if exact_tokens:
+            floor[np.isin(tokens, np.fromiter(exact_tokens, dtype=np.int64))] = SAME_KEY_QUALITY
+        if group_tokens:
+            floor[np.isin(tokens, np.fromiter(group_tokens, dtype=np.int64))] = GROUP_QUALITY
+        texts = store.token_texts.data[tokens]
+        qualities = np.maximum(_token_similarity(text, texts), floor)
+        qualities[texts == text] = 1.0
+        keep = qualities >= MIN_TOKEN_QUALITY
+        tokens, qualities = tokens[keep], qualities[keep]
+        if not len(tokens):
             continue
         df = store.key_df.data
-        frequency = int(df[exact]) if exact is not None else max(int(df[k]) for k in matched)
-        size = sum(len(store.postings[k]) for k in matched)
-        blocks.append(TokenBlock(store.weight_of_df(frequency), matched, size))
+        skeletons = [exact] if exact is not None else sorted(fuzzy)
+        frequency = max(int(df[k]) for k in skeletons) if skeletons else 0
+        size = int(store.token_postings.data[tokens].sum())
+        blocks.append(TokenBlock(store.weight_of_df(frequency), tokens, qualities, size))
     return blocks
 
 
@@ -119,14 +154,13 @@ _scratch = _Scratch()
 
 
 def _postings(store: Store, block: TokenBlock) -> tuple[np.ndarray, np.ndarray]:
-    """Slots and qualities of a block, exact key last so it wins when a slot repeats."""
-    order = sorted(block.keys.items(), key=lambda item: item[1])
-    slots = [np.array(store.postings[k], dtype=np.int64) for k, _ in order]
-    qualities = [np.full(len(s), q, dtype=np.float32) for s, (_, q) in zip(slots, order,
-                                                                            strict=True)]
-    if not slots:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    return np.concatenate(slots), np.concatenate(qualities)
+    """Slots and qualities of a block, best quality last so it wins when a slot repeats."""
+    order = np.argsort(block.qualities, kind="stable")
+    tokens, qualities = block.tokens[order].tolist(), block.qualities[order]
+    chunks = [store.postings[t].tobytes() for t in tokens]
+    slots = np.frombuffer(b"".join(chunks), dtype=np.int32).astype(np.int64)
+    lengths = np.fromiter((len(c) // 4 for c in chunks), dtype=np.int64, count=len(chunks))
+    return slots, np.repeat(qualities, lengths)
 
 
 def _weights(store: Store, df: np.ndarray) -> np.ndarray:
@@ -193,12 +227,10 @@ def _refine(store, slots, partial, skipped, total_weight, min_estimate, limit):
     candidate_total = np.bincount(owner, candidate_weights, minlength=len(slots))
     matched = partial.astype(np.float64)
     for block in skipped:
-        keys = np.fromiter(block.keys.keys(), dtype=np.int64)
-        quality = np.fromiter(block.keys.values(), dtype=np.float64)
-        order = np.argsort(keys)
-        keys, quality = keys[order], quality[order]
-        where = np.searchsorted(keys, key_ids).clip(0, len(keys) - 1)
-        hit = keys[where] == key_ids
+        order = np.argsort(block.tokens)
+        tokens, quality = block.tokens[order], block.qualities[order]
+        where = np.searchsorted(tokens, token_ids).clip(0, len(tokens) - 1)
+        hit = tokens[where] == token_ids
         best = np.zeros(len(slots))
         np.maximum.at(best, owner[hit], quality[where[hit]])
         matched += best * block.weight

@@ -42,11 +42,11 @@ __all__ = ["Hit", "Index"]
 BULK_BATCH = 256
 OPTIMISTIC_SEARCH_ATTEMPTS = 3
 # Names scored in full per query name, at most.
-SCORED_NAMES_PER_QUERY_NAME = 150
+SCORED_NAMES_PER_QUERY_NAME = 40
 # Candidates whose blocking estimate is this far below the threshold are not scored: the
 # estimate undervalues fuzzy matches, and birth date or nationality agreement can still add a
 # little. Candidates found by a document number are always scored.
-ESTIMATE_MARGIN = 0.2
+ESTIMATE_MARGIN = 0.1
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,11 +17,14 @@ from __future__ import annotations
 import array
 import bisect
 import math
+import warnings
+from collections.abc import Sequence
 from dataclasses import fields
 
 import numpy as np
 
 from matching.names import PreparedName, prepare_name
+from matching.similarity import make_part
 
 __all__ = ["Column", "Store", "deletions", "per_token_fields", "token_groups"]
 
@@ -71,18 +74,101 @@ class Column:
 def per_token_fields() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Split ``PreparedName``'s fields into per-name ones and per-token tuples.
 
-    Found by probing a three-token name, so new per-token fields added to the name engine are
-    stored without changes here.
+    Found by probing names of two and five tokens, so per-token fields the name engine adds
+    later are stored without changes here.
     """
-    probe = prepare_name("Abcd Efgh Ijkl")
+    probes = [prepare_name("Abcd Efgh"), prepare_name("Abcd Efgh Ijkl Mnop Qrst")]
     per_token, per_name = [], []
     for field in fields(PreparedName):
-        value = getattr(probe, field.name)
-        if isinstance(value, tuple) and len(value) == len(probe.tokens):
+        if all(isinstance(getattr(p, field.name), tuple)
+               and len(getattr(p, field.name)) == len(p.tokens) for p in probes):
             per_token.append(field.name)
         else:
             per_name.append(field.name)
     return tuple(per_name), tuple(per_token)
+
+
+class LazyJoins(Sequence):
+    """``PreparedName.joins`` rebuilt only when the scorer reads them.
+
+    Joins (adjacent tokens written as one word) are unique to each name, so storing them for a
+    million names would cost gigabytes; the scorer reads them only for names that do not align
+    token by token. They are rebuilt from the parts by the rule of ``prepare_name`` (spans of two
+    and three tokens, a legal form only at the end). ``joins_rule_holds`` checks that rule
+    against the name engine when a store is created; if the engine has changed, joins are
+    rebuilt by preparing the original name again (slower, always right).
+    """
+
+    __slots__ = ("_parts", "_original", "_kind", "_joins")
+
+    def __init__(self, parts: tuple, original: str | None = None, kind: str = "person") -> None:
+        self._parts = parts
+        self._original = original
+        self._kind = kind
+        self._joins: tuple | None = None
+
+    def _built(self) -> tuple:
+        if self._joins is None:
+            if self._original is not None:
+                self._joins = tuple(prepare_name(self._original, kind=self._kind).joins)
+            else:
+                self._joins = _joins_from_parts(self._parts)
+        return self._joins
+
+    def __len__(self) -> int:
+        return len(self._built())
+
+    def __getitem__(self, index):
+        return self._built()[index]
+
+    def __iter__(self):
+        return iter(self._built())
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == tuple(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _joins_from_parts(parts: tuple) -> tuple:
+    return tuple(
+        (start, start + size, _joined_part(
+            "".join(p.text for p in parts[start: start + size]), parts[start].writing))
+        for size in (2, 3)
+        for start in range(len(parts) - size + 1)
+        if not any(p.legal for p in parts[start: start + size - 1])
+    )
+
+
+_JOINS_PROBES = (("person", "Abd al Rahman Yasin Ahmad"), ("person", "J R Smith"),
+                 ("organisation", "Bank Melli Iran Joint Stock Company"),
+                 ("organisation", "LLC Alpha Beta Gamma"), ("person", "أسامة بن لادن"))
+
+
+def joins_rule_holds() -> bool:
+    """Whether ``_joins_from_parts`` reproduces the name engine's joins on probe names."""
+    try:
+        for kind, name in _JOINS_PROBES:
+            prepared = prepare_name(name, kind=kind)
+            if _joins_from_parts(prepared.parts) != tuple(prepared.joins):
+                return False
+    except (AttributeError, TypeError):
+        return False
+    return True
+
+
+_JOINED_PART_CACHE: dict[tuple[str, str], object] = {}
+_JOINED_PART_CACHE_LIMIT = 200_000
+
+
+def _joined_part(text: str, writing: str):
+    cache_key = (text, writing)
+    part = _JOINED_PART_CACHE.get(cache_key)
+    if part is None:
+        if len(_JOINED_PART_CACHE) >= _JOINED_PART_CACHE_LIMIT:
+            _JOINED_PART_CACHE.clear()
+        part = _JOINED_PART_CACHE[cache_key] = make_part(text, writing=writing, initial=False)
+    return part
 
 
 def token_groups(name: PreparedName) -> tuple[frozenset[int], ...]:
@@ -122,11 +208,13 @@ class Store:
         self.token_record_ids: dict[tuple, int] = {}
         self.token_records: list[tuple] = []
         self.token_record_key = Column(np.int32)  # token record -> its skeleton key id
-        self.token_block_keys: list[tuple[int, ...]] = []  # token record -> all its block keys
-        # Block keys: skeleton keys and equivalence-group keys, with postings of name slots.
+        self.token_texts = Column(object)  # token record -> canonical token
+        self.token_postings = Column(np.int32)  # token record -> length of its postings
+        self.postings: list[array.array] = []  # token record -> name slots containing it
+        # Block keys: skeleton keys and equivalence-group keys, each with its token records.
         self.key_ids: dict[str, int] = {}
         self.key_strings: list[str] = []
-        self.postings: list[array.array] = []
+        self.key_tokens: list[array.array] = []
         self.key_df = Column(np.int32)  # live names containing the key
         self.fuzzy: dict[str, tuple[int, ...]] = {}  # deletion variant -> skeleton key ids
         self.text_key: dict[str, int] = {}  # canonical token text -> skeleton key id
@@ -138,9 +226,17 @@ class Store:
         self.slot_original: list[str] = []
         self.slot_script: list[str] = []
         self.scripts: dict[str, str] = {}
-        # Per-name fields the name engine may add beyond these three are kept as they are.
-        self.extra_name_fields = tuple(f for f in self.name_fields
-                                       if f not in ("original", "kind", "script"))
+        # Per-name fields the name engine may add beyond these are kept as they are; joins are
+        # rebuilt on demand (see LazyJoins).
+        self.lazy_joins = "joins" in self.name_fields and "parts" in self.token_fields
+        self.joins_from_parts = self.lazy_joins and joins_rule_holds()
+        if self.lazy_joins and not self.joins_from_parts:
+            warnings.warn("index: the name engine's joins rule changed; candidate names are "
+                          "re-prepared when compounds are needed (slower searches)",
+                          RuntimeWarning, stacklevel=2)
+        self.extra_name_fields = tuple(
+            f for f in self.name_fields
+            if f not in ("original", "kind", "script") and not (f == "joins" and self.lazy_joins))
         self.slot_extra: list[tuple] = []
         # Values of those extra fields are interned: equal values are stored once.
         self.interned: dict = {}
@@ -163,7 +259,7 @@ class Store:
         if key_id is None:
             key_id = len(self.key_strings)
             self.key_strings.append(key)
-            self.postings.append(array.array("i"))
+            self.key_tokens.append(array.array("i"))
             self.key_df.append(0)
             if not key.startswith(GROUP_KEY_PREFIX):
                 if len(key) >= MIN_FUZZY_KEY_LENGTH - 1:
@@ -189,8 +285,12 @@ class Store:
                          for g in sorted(_groups_in(values)))
             record_id = len(self.token_records)
             self.token_records.append(values)
+            self.token_texts.append(values[self._text_field_index])
+            self.token_postings.append(0)
+            self.postings.append(array.array("i"))
             self.token_record_key.append(key_id)
-            self.token_block_keys.append(tuple(block))
+            for block_key in block:
+                self.key_tokens[block_key].append(record_id)
             self.text_key.setdefault(values[self._text_field_index], key_id)
             self.token_record_ids[values] = record_id
         return record_id
@@ -222,8 +322,10 @@ class Store:
                                              for f in self.extra_name_fields))
             self.slot_record.append(number)
             self.slot_start.append(self.slot_tokens.size)
-            for key_id in sorted({k for t in token_ids for k in self.token_block_keys[t]}):
-                self.postings[key_id].append(slot)
+            for token_id in set(token_ids):
+                self.postings[token_id].append(slot)
+                self.token_postings.data[token_id] += 1
+            for key_id in {int(self.token_record_key.data[t]) for t in token_ids}:
                 self.key_df.data[key_id] += 1
         self.record_ids.append(record_id)
         self.record_kind.append(kind)
@@ -249,11 +351,14 @@ class Store:
         first = int(self.record_first_slot.data[number])
         end = int(self.record_end_slot.data[number])
         for slot in range(first, end):
-            for key_id in self.slot_block_keys(slot):
-                postings = self.postings[key_id]
+            token_ids = set(self.slot_token_ids(slot).tolist())
+            for token_id in token_ids:
+                postings = self.postings[token_id]
                 at = bisect.bisect_left(postings, slot)
                 if at < len(postings) and postings[at] == slot:
                     del postings[at]
+                    self.token_postings.data[token_id] -= 1
+            for key_id in {int(self.token_record_key.data[t]) for t in token_ids}:
                 self.key_df.data[key_id] -= 1
         for number_text in documents:
             owners = self.documents.get(number_text)
@@ -269,9 +374,6 @@ class Store:
         starts = self.slot_start.data
         return self.slot_tokens.data[starts[slot]: starts[slot + 1]]
 
-    def slot_block_keys(self, slot: int) -> set[int]:
-        return {k for t in self.slot_token_ids(slot).tolist() for k in self.token_block_keys[t]}
-
     def prepared(self, slot: int) -> PreparedName:
         """Rebuild the ``PreparedName`` of a slot from its interned token records."""
         records = [self.token_records[t] for t in self.slot_token_ids(slot).tolist()]
@@ -281,6 +383,9 @@ class Store:
                     "script": self.slot_script[slot]}
         if self.extra_name_fields:
             per_name.update(zip(self.extra_name_fields, self.slot_extra[slot], strict=True))
+        if self.lazy_joins:
+            per_name["joins"] = (LazyJoins(values["parts"]) if self.joins_from_parts else
+                                 LazyJoins((), per_name["original"], per_name["kind"]))
         return PreparedName(**{f: per_name[f] for f in self.name_fields}, **values)
 
     def weight_of_df(self, df: int) -> float:
