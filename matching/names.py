@@ -10,9 +10,11 @@ name with a conflicting part (Kim Jong Un / Kim Jong Il) falls below ``DEFAULT_T
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from matching.similarity import Part, make_part, part_similarity
+from matching.alignment import Aligned, align
+from matching.explain import TokenMatch, explain, token_matches
+from matching.similarity import Part, make_part
 from matching.tokens import name_tokens
 
 __all__ = [
@@ -40,12 +42,6 @@ _LEGAL_FORM_FACTOR = 0.3
 _OMISSION_COST = 0.4
 # ... unless the names share only one token: that is weak evidence, so omissions cost more.
 _WEAK_OMISSION_COST = 0.6
-# Pairs less similar than this are not aligned at all.
-_MIN_PAIR_SIMILARITY = 0.7
-# A compound (two tokens against one) must be a near-certain rendering to be used.
-_COMPOUND_SIMILARITY = 0.88
-# Initials standing for a whole name: usual for organisations (PLA), rarer for persons (JC).
-_ACRONYM_SIMILARITY = {"organisation": 0.9, "person": 0.8}
 # Names made of initials only (N.N.) cannot identify anyone on their own.
 _INITIALS_ONLY_CAP = 0.6
 # Tokens that swap sides of "bin" (Omar bin Abdullah / Abdullah bin Omar) name another person.
@@ -72,25 +68,38 @@ class PreparedName:
     legal: tuple[bool, ...] = ()
     segments: tuple[int, ...] = ()
     acronym: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class TokenMatch:
-    """How one query token was matched (``candidate`` is None when nothing matched it)."""
-
-    query: str
-    candidate: str | None
-    similarity: float
-    rule: str
+    weights: list[float] = field(default_factory=list)  # uniform weights, factors applied
+    initials_only: bool = False
+    # Cheap filters for the compound and acronym search (see matching.alignment).
+    writings: frozenset[str] = frozenset()
+    firsts: frozenset[str] = frozenset()
+    join_firsts: frozenset[str] = frozenset()
+    short_tokens: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class NameScore:
-    """Similarity of two names with the token alignment that produced it."""
+    """Similarity of two names with the token alignment that produced it.
+
+    ``matches`` and ``explanation`` are built on first use only: the index scores hundreds of
+    candidates per query and explains only the few it returns.
+    """
 
     score: float
-    matches: tuple[TokenMatch, ...]
-    explanation: str
+    query_tokens: tuple[str, ...] = field(default=(), repr=False)
+    candidate_tokens: tuple[str, ...] = field(default=(), repr=False)
+    alignment: tuple[Aligned, ...] = field(default=(), repr=False)
+    crossings: int = 0
+
+    @property
+    def matches(self) -> tuple[TokenMatch, ...]:
+        """For each query token (or run of tokens), what it matched and by which rule."""
+        return token_matches(self.query_tokens, self.candidate_tokens, self.alignment)
+
+    @property
+    def explanation(self) -> str:
+        """Human-readable account, e.g. "'mohammed'≈'muhammad' (equivalent name 0.95)"."""
+        return explain(self.matches, self.candidate_tokens, self.alignment, self.crossings)
 
 
 def prepare_name(name: str, *, kind: str = "person") -> PreparedName:
@@ -127,96 +136,27 @@ def prepare_name(name: str, *, kind: str = "person") -> PreparedName:
         legal=tuple(token.legal for token in raw),
         segments=tuple(token.segment for token in raw),
         acronym=acronym if len(acronym) >= 2 else "",
+        initials_only=all(token.initial for token in raw),
+        writings=frozenset(token.writing for token in raw),
+        firsts=frozenset(part.folded[:1] for part in parts),
+        join_firsts=frozenset(part.folded[:1] for _, _, part in joins),
+        short_tokens=tuple(i for i, token in enumerate(raw)
+                           if not token.legal and 2 <= len(token.text) <= 6
+                           and token.text.isalpha()),
+        weights=[_base_weight(token) for token in raw],
     )
 
 
+def _base_weight(token) -> float:
+    """Initials and legal forms say less about who or what is named than a full name part."""
+    initial = _INITIAL_FACTOR if token.initial else 1.0
+    return initial * (_LEGAL_FORM_FACTOR if token.legal else 1.0)
+
+
 def _weights(name: PreparedName, token_weight: Callable[[str], float] | None) -> list[float]:
-    out = []
-    for index, part in enumerate(name.parts):
-        weight = token_weight(part.text) if token_weight is not None else 1.0
-        if part.initial:
-            weight *= _INITIAL_FACTOR
-        if name.legal[index]:
-            weight *= _LEGAL_FORM_FACTOR
-        out.append(weight)
-    return out
-
-
-def _align(
-    query: PreparedName, candidate: PreparedName
-) -> list[tuple[tuple[int, ...], tuple[int, ...], float, str]]:
-    """Greedy one-to-one alignment, most similar pair first; then compounds for the leftovers."""
-    scored = []
-    for i, qp in enumerate(query.parts):
-        for j, cp in enumerate(candidate.parts):
-            similarity, rule = part_similarity(qp, cp)
-            if similarity >= _MIN_PAIR_SIMILARITY:
-                scored.append((similarity, (i,), (j,), rule))
-    aligned = _greedy(scored)
-    if _needs_compounds(aligned, len(query.parts), len(candidate.parts)):
-        scored.extend(_compound_pairs(query, candidate))
-        aligned = _greedy(scored)
-    return aligned
-
-
-def _greedy(scored):
-    scored.sort(key=lambda item: (-item[0], len(item[1]) + len(item[2])))
-    used_q: set[int] = set()
-    used_c: set[int] = set()
-    aligned = []
-    for similarity, qi, cj, rule in scored:
-        if used_q.isdisjoint(qi) and used_c.isdisjoint(cj):
-            used_q.update(qi)
-            used_c.update(cj)
-            aligned.append((qi, cj, similarity, rule))
-    return aligned
-
-
-def _needs_compounds(aligned, nq: int, nc: int) -> bool:
-    matched_q = sum(len(qi) for qi, _, _, _ in aligned)
-    matched_c = sum(len(cj) for _, cj, _, _ in aligned)
-    return matched_q < nq or matched_c < nc or any(s < 0.9 for _, _, s, _ in aligned)
-
-
-def _compound_pairs(query: PreparedName, candidate: PreparedName):
-    """One token of a name against several adjacent tokens of the other written as one word,
-    or against their initials (an acronym)."""
-    out = []
-    for start, end, joined in candidate.joins:
-        for i, qp in enumerate(query.parts):
-            similarity, _rule = part_similarity(qp, joined)
-            if similarity >= _COMPOUND_SIMILARITY:
-                out.append((similarity, (i,), tuple(range(start, end)), "compound"))
-    for start, end, joined in query.joins:
-        for j, cp in enumerate(candidate.parts):
-            similarity, _rule = part_similarity(joined, cp)
-            if similarity >= _COMPOUND_SIMILARITY:
-                out.append((similarity, tuple(range(start, end)), (j,), "compound"))
-    out.extend(_acronym_pairs(query, candidate, flipped=False))
-    out.extend(_acronym_pairs(candidate, query, flipped=True))
-    return out
-
-
-def _acronym_pairs(short: PreparedName, long: PreparedName, *, flipped: bool):
-    """A token of ``short`` that spells the initials of a run of tokens of ``long``."""
-    out = []
-    if len(long.acronym) < 2:
-        return out
-    for i, part in enumerate(short.parts):
-        text = part.text
-        if part.legal or not 2 <= len(text) <= 6 or not text.isalpha():
-            continue
-        start = long.acronym.find(text)
-        if start < 0:
-            continue
-        plain = [j for j, legal in enumerate(long.legal) if not legal]
-        run = tuple(plain[start: start + len(text)])
-        if run != tuple(range(run[0], run[-1] + 1)):
-            continue
-        similarity = _ACRONYM_SIMILARITY[short.kind]
-        out.append((similarity, run, (i,), "acronym") if flipped
-                   else (similarity, (i,), run, "acronym"))
-    return out
+    if token_weight is None:
+        return name.weights
+    return [token_weight(text) * base for text, base in zip(name.tokens, name.weights, strict=True)]
 
 
 def score_prepared(
@@ -236,43 +176,56 @@ def score_prepared(
     """
     nq, nc = len(query.parts), len(candidate.parts)
     if nq == 0 or nc == 0:
-        return NameScore(0.0, (), "no comparable name parts")
-    aligned = _align(query, candidate)
+        return NameScore(0.0, query.tokens, candidate.tokens)
+    aligned = align(query, candidate)
     wq = _weights(query, token_weight)
     wc = _weights(candidate, token_weight)
     matched = total = 0.0
-    used_q: set[int] = set()
-    used_c: set[int] = set()
+    left_q = list(wq)  # weight still unmatched, per token
+    left_c = list(wc)
+    strong = 0
     for qi, cj, similarity, _rule in aligned:
-        weight = sum(wq[i] for i in qi) + sum(wc[j] for j in cj)
+        weight = 0.0
+        for i in qi:
+            weight += wq[i]
+            left_q[i] = 0.0
+        for j in cj:
+            weight += wc[j]
+            left_c[j] = 0.0
         matched += weight * similarity
         total += weight
-        used_q.update(qi)
-        used_c.update(cj)
-    legal_q = sum(w for i, w in enumerate(wq) if i not in used_q and query.legal[i])
-    legal_c = sum(w for j, w in enumerate(wc) if j not in used_c and candidate.legal[j])
-    unmatched_q = sum(w for i, w in enumerate(wq) if i not in used_q) - legal_q
-    unmatched_c = sum(w for j, w in enumerate(wc) if j not in used_c) - legal_c
-    strong = sum(1 for qi, _, s, _ in aligned if s >= 0.85 and not query.parts[qi[0]].initial)
-    omission_cost = _OMISSION_COST if strong >= 2 else _WEAK_OMISSION_COST
+        if similarity >= 0.85 and not query.parts[qi[0]].initial:
+            strong += 1
+    legal = 0.0
+    for i in range(nq):
+        if left_q[i] and query.legal[i]:
+            legal += left_q[i]
+            left_q[i] = 0.0
+    for j in range(nc):
+        if left_c[j] and candidate.legal[j]:
+            legal += left_c[j]
+            left_c[j] = 0.0
+    unmatched_q, unmatched_c = sum(left_q), sum(left_c)
     if unmatched_q and unmatched_c:
         total += unmatched_q + unmatched_c
     else:
-        total += omission_cost * (unmatched_q + unmatched_c)
-    total += _OMISSION_COST * (legal_q + legal_c)  # legal forms are often left out
+        cost = _OMISSION_COST if strong >= 2 else _WEAK_OMISSION_COST
+        total += cost * (unmatched_q + unmatched_c)
+    total += _OMISSION_COST * legal  # legal forms are often left out
     score = matched / total if total else 0.0
-    order = sorted((qi[0], cj[0]) for qi, cj, _, _ in aligned)
-    crossings = sum(
-        1 for a in range(len(order)) for b in range(a + 1, len(order)) if order[a][1] > order[b][1]
-    )
-    if crossings:
-        score -= _ORDER_PENALTY * crossings / max(1, len(order) - 1)
-        if _filiation_swapped(query, candidate, order):
-            score -= _FILIATION_SWAP_PENALTY
-    if all(p.initial for p in query.parts) or all(p.initial for p in candidate.parts):
+    crossings = 0
+    if len(aligned) > 1:
+        order = sorted((qi[0], cj[0]) for qi, cj, _, _ in aligned)
+        crossings = sum(1 for a in range(len(order)) for b in range(a + 1, len(order))
+                        if order[a][1] > order[b][1])
+        if crossings:
+            score -= _ORDER_PENALTY * crossings / (len(order) - 1)
+            if _filiation_swapped(query, candidate, order):
+                score -= _FILIATION_SWAP_PENALTY
+    if query.initials_only or candidate.initials_only:
         score = min(score, _INITIALS_ONLY_CAP)
     score = min(1.0, max(0.0, score))
-    return NameScore(round(score, 4), *_explain(query, candidate, aligned, crossings))
+    return NameScore(round(score, 4), query.tokens, candidate.tokens, tuple(aligned), crossings)
 
 
 def _filiation_swapped(query: PreparedName, candidate: PreparedName, order) -> bool:
@@ -284,37 +237,6 @@ def _filiation_swapped(query: PreparedName, candidate: PreparedName, order) -> b
             if qs[qa] < qs[qb] and cs[ca] > cs[cb]:
                 return True
     return False
-
-
-def _explain(query, candidate, aligned, crossings) -> tuple[tuple[TokenMatch, ...], str]:
-    by_query = {}
-    for qi, cj, similarity, rule in aligned:
-        q_text = " ".join(query.tokens[i] for i in qi)
-        c_text = " ".join(candidate.tokens[j] for j in cj)
-        by_query[qi[0]] = TokenMatch(q_text, c_text, round(similarity, 3), rule)
-        for i in qi[1:]:
-            by_query[i] = None
-    matches = []
-    parts = []
-    for i, token in enumerate(query.tokens):
-        match = by_query.get(i, TokenMatch(token, None, 0.0, "unmatched"))
-        if match is None:
-            continue
-        matches.append(match)
-        if match.candidate is None:
-            parts.append(f"'{match.query}' has no counterpart")
-        elif match.rule == "exact":
-            parts.append(f"'{match.query}'='{match.candidate}' (exact)")
-        else:
-            rule = match.rule.replace("-", " ")
-            parts.append(f"'{match.query}'≈'{match.candidate}' ({rule} {match.similarity:.2f})")
-    used_c = {j for _, cj, _, _ in aligned for j in cj}
-    extra = [token for j, token in enumerate(candidate.tokens) if j not in used_c]
-    if extra:
-        parts.append("candidate only: " + ", ".join(f"'{token}'" for token in extra))
-    if crossings:
-        parts.append("name parts in a different order")
-    return tuple(matches), "; ".join(parts)
 
 
 def compare_names(a: str, b: str, *, kind: str = "person") -> float:

@@ -99,19 +99,24 @@ def _similarity(q: Part, c: Part) -> tuple[float, str]:
             return 0.92, "transliteration"
         return 0.92 * Levenshtein.normalized_similarity(q.abjad_key, c.abjad_key), \
             "transliteration"
-    if qf[1:] == cf[1:] and qf[:1] + cf[:1] in _EQUIVALENT_INITIALS:
+    qt, ct = q.text, c.text
+    if len(qf) == len(cf) and qf[1:] == cf[1:] and qf[:1] + cf[:1] in _EQUIVALENT_INITIALS:
         return 0.93, "transliteration"
-    prefix = _dropped_prefix(qf, cf) or _dropped_prefix(q.text, c.text)
+    prefix = _dropped_prefix(qf, cf) or _dropped_prefix(qt, ct)
     if prefix:
         return (0.93, "article") if prefix != "abd" else (0.85, "abd-prefix")
-    longest = max(len(qf), len(cf))
+    longest = max(len(qf), len(cf), len(qt), len(ct))
+    if min(abs(len(qf) - len(cf)), abs(len(qt) - len(ct))) > 3 and longest < 12:
+        return 0.3, "typo"  # more than three letters apart: not a slip of the pen
     distance = Levenshtein.distance(qf, cf, score_cutoff=3)
-    if q.key == c.key and distance <= (1 if longest <= 7 else 2):
+    if q.key == c.key and distance <= (1 if max(len(qf), len(cf)) <= 7 else 2):
         return 0.93, "transliteration"
-    # Optimal string alignment: a swapped pair of letters (Donlad) is one slip, not two.
-    distance = min(distance, OSA.distance(qf, cf, score_cutoff=3),
-                   OSA.distance(q.text, c.text, score_cutoff=3))
-    similarity = _typo_similarity(distance, max(longest, len(q.text), len(c.text)))
+    if distance >= 2:
+        # Optimal string alignment: a swapped pair of letters (Donlad) is one slip, not two.
+        distance = min(distance, OSA.distance(qf, cf, score_cutoff=3))
+        if distance >= 2 and (qt != qf or ct != cf):
+            distance = min(distance, OSA.distance(qt, ct, score_cutoff=3))
+    similarity = _typo_similarity(distance, longest)
     if q.groups and c.groups:
         # Both are names the table knows, and it never saw them as one name: two real names
         # that happen to look alike (Hamid / Hamad), not a slip of the pen.
@@ -119,14 +124,15 @@ def _similarity(q: Part, c: Part) -> tuple[float, str]:
     return similarity, "typo"
 
 
-def _dropped_prefix(qf: str, cf: str) -> str:
+def _dropped_prefix(a: str, b: str) -> str:
     """The article or "abd" that one token carries and the other lacks, if that is all."""
-    for prefix in ("al", "il", "ul", "abd"):
-        if qf.startswith(prefix) and qf[len(prefix):] == cf and len(cf) >= 3:
-            return prefix
-        if cf.startswith(prefix) and cf[len(prefix):] == qf and len(qf) >= 3:
-            return prefix
-    return ""
+    extra = len(a) - len(b)
+    if extra < 0:
+        a, b, extra = b, a, -extra
+    if extra not in (2, 3) or len(b) < 3 or not a.endswith(b):
+        return ""
+    prefix = a[:extra]
+    return prefix if prefix in ("al", "il", "ul", "abd") else ""
 
 
 def _typo_similarity(distance: int, longest: int) -> float:
