@@ -13,16 +13,19 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from service.audit.chain import event_hash
-from service.audit.recorder import Operation, event_as_dict
 from service.auth.principal import Principal, SystemActor
 from service.db.base import utcnow
 from service.models.audit import AuditEvent, AuditHead
 
 
-def record_events(
+def chain_rows(
     session: Session, actor: Principal | SystemActor, events: list[dict[str, Any]]
-) -> list[AuditEvent]:
-    """Append ``events`` (each: operation, action, target_type, target_id, purpose, details)."""
+) -> list[dict[str, Any]]:
+    """Reserve sequence numbers for ``events`` and return their chained rows (not inserted).
+
+    Each spec has operation, action and optionally target_type, target_id, purpose,
+    request_id, outcome and details (metadata only).
+    """
     if not events:
         return []
     last_seq, prev_hash = session.execute(
@@ -33,29 +36,37 @@ def record_events(
     ).one()
     seq = last_seq - len(events)
     now = utcnow()
-    written: list[AuditEvent] = []
+    rows: list[dict[str, Any]] = []
     for spec in events:
         seq += 1
-        operation: Operation = spec["operation"]
-        event = AuditEvent(
-            seq=seq,
-            occurred_at=now,
-            actor_sub=actor.sub,
-            actor_agency=actor.agency,
-            actor_role=actor.role,
-            operation=operation,
-            action=spec["action"],
-            target_type=spec.get("target_type"),
-            target_id=spec.get("target_id"),
-            purpose=spec.get("purpose"),
-            request_id=spec.get("request_id"),
-            outcome=spec.get("outcome", "success"),
-            details=spec.get("details") or {},
-            prev_hash=prev_hash,
-        )
-        event.hash = event_hash(event_as_dict(event))
-        prev_hash = event.hash
-        written.append(event)
-    session.add_all(written)
+        row = {
+            "seq": seq,
+            "occurred_at": now,
+            "actor_sub": actor.sub,
+            "actor_agency": actor.agency,
+            "actor_role": actor.role,
+            "operation": spec["operation"],
+            "action": spec["action"],
+            "target_type": spec.get("target_type"),
+            "target_id": spec.get("target_id"),
+            "purpose": spec.get("purpose"),
+            "request_id": spec.get("request_id"),
+            "outcome": spec.get("outcome", "success"),
+            "details": spec.get("details") or {},
+            "prev_hash": prev_hash,
+        }
+        row["hash"] = prev_hash = event_hash(row)
+        rows.append(row)
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=prev_hash))
-    return written
+    return rows
+
+
+def record_events(
+    session: Session, actor: Principal | SystemActor, events: list[dict[str, Any]]
+) -> int:
+    """Append ``events`` to the trail in the session's transaction; returns how many."""
+    from service.imports.bulk import insert_all
+
+    rows = chain_rows(session, actor, events)
+    insert_all(session, [(AuditEvent.__table__, rows)])
+    return len(rows)

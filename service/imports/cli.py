@@ -97,10 +97,10 @@ def _cmd_import_csv(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_export_ftm(args: argparse.Namespace, settings: Settings) -> int:
-    from service.imports.ftm import export_ftm
     from sqlalchemy.orm import Session
 
     from service.db.engine import make_engine
+    from service.imports.ftm import export_ftm
 
     engine = make_engine(settings.database_url)
     out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")  # noqa: SIM115

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from pydantic import ValidationError
@@ -30,9 +31,11 @@ from service.db.base import utcnow
 from service.entries import feed
 from service.entries.convert import snapshot, stored_birth_dates, stored_names
 from service.entries.schemas import EntryCreate
-from service.imports import audit_batch
+from service.imports import audit_batch, bulk
+from service.models.audit import AuditEvent
 from service.models.entry import Entry, EntryVersion
 from service.models.oversight import ImportRecord, ImportRun
+from service.oversight.lookup import model
 
 MAX_REJECTIONS_KEPT = 1000
 
@@ -104,10 +107,24 @@ def rejection_reason(error: Exception) -> str:
 
 
 def content_digest(data: EntryCreate) -> str:
-    material = json.dumps(
-        data.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
+    return prepare(data)[0]
+
+
+def columns_digest(columns: dict[str, Any]) -> str:
+    material = json.dumps(columns, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(material.encode()).hexdigest()
+
+
+def prepare(data: EntryCreate) -> tuple[str, dict[str, Any]]:
+    """(content digest, stored columns) of a validated record. Pure: runs in worker processes."""
+    columns = entry_columns(data)
+    return columns_digest(columns), columns
+
+
+class Prepared(tuple):
+    """A record already validated and converted by ``prepare`` (digest, columns)."""
+
+    __slots__ = ()
 
 
 def entry_columns(data: EntryCreate) -> dict[str, Any]:
@@ -138,7 +155,7 @@ def entry_columns(data: EntryCreate) -> dict[str, Any]:
     }
 
 
-Item = tuple[str | None, "EntryCreate | Exception"]
+Item = tuple[str | None, "EntryCreate | Prepared | Exception"]
 
 
 class _Importer:
@@ -165,7 +182,7 @@ class _Importer:
         }
 
     # -- one batch -------------------------------------------------------------------------
-    def apply(self, batch: list[tuple[str, EntryCreate]]) -> list[tuple[str, str]]:
+    def apply(self, batch: list[tuple[str, Prepared]]) -> list[tuple[str, str]]:
         """Write a batch; returns (ref, outcome) pairs. Caller wraps it in a savepoint."""
         session, opts = self.session, self.options
         existing_ids = [self.records[ref].entry_id for ref, _ in batch if ref in self.records]
@@ -179,32 +196,16 @@ class _Importer:
         )
         changed: list[tuple[str, Entry, str, list[str], str]] = []
         outcomes: list[tuple[str, str]] = []
-        new_records: list[ImportRecord] = []
-        for ref, data in batch:
-            digest = content_digest(data)
+        creations: list[tuple[str, str, dict[str, Any]]] = []
+        for ref, (digest, columns) in batch:
             record = self.records.get(ref)
             if record is not None and record.content_digest == digest and record.removed_at is None:
                 outcomes.append((ref, "unchanged"))
                 continue
-            columns = entry_columns(data)
             if record is None or record.entry_id not in loaded:
-                entry = self._new_entry(columns)
-                session.add(entry)
-                changed.append(
-                    (ref, entry, "imported", sorted(EntryCreate.model_fields), "created")
-                )
-                new_records.append(
-                    ImportRecord(
-                        source=opts.source,
-                        source_ref=ref,
-                        entry_id=entry.id,
-                        content_digest=digest,
-                        last_run_id=self.run.id,
-                        last_edition=opts.edition,
-                    )
-                )
                 if record is not None:  # the entry it made was erased since: start afresh
                     session.delete(record)
+                creations.append((ref, digest, columns))
                 outcomes.append((ref, "created"))
                 continue
             entry = loaded[record.entry_id]
@@ -223,34 +224,111 @@ class _Importer:
             record.last_edition = opts.edition
             changed.append((ref, entry, change, fields, "updated"))
             outcomes.append((ref, "updated"))
-        session.add_all(new_records)
         session.flush()
         self._history(changed)
+        self._create(creations)
         session.flush()
         return outcomes
 
-    def _new_entry(self, columns: dict[str, Any]) -> Entry:
+    def _create(self, creations: list[tuple[str, str, dict[str, Any]]]) -> None:
+        """New entries through the bulk path, with version, import record, audit and feed."""
+        if not creations:
+            return
         opts, now = self.options, self.now
-        entry = Entry(
-            id=str(uuid.uuid4()),
-            **columns,
-            nominating_officer=opts.actor.sub,
-            listed_at=now,
-            created_by=opts.actor.sub,
-            created_at=now,
-            updated_by=opts.actor.sub,
-            updated_at=now,
+        entries, versions, records, events, changes = [], [], [], [], []
+        reason = f"imported from {opts.source} edition {opts.edition}"
+        for ref, digest, columns in creations:
+            row = self._new_row(columns)
+            entries.append(row)
+            versions.append(
+                {
+                    "entry_id": row["id"],
+                    "version": 1,
+                    "snapshot": bulk.snapshot_from_row(row),
+                    "changed_fields": bulk.ENTRY_FIELDS,
+                    "change": "imported",
+                    "reason": reason,
+                    "actor_sub": opts.actor.sub,
+                    "actor_agency": opts.actor.agency,
+                    "created_at": now,
+                }
+            )
+            records.append(
+                {
+                    "source": opts.source,
+                    "source_ref": ref,
+                    "entry_id": row["id"],
+                    "content_digest": digest,
+                    "last_run_id": self.run.id,
+                    "last_edition": opts.edition,
+                    "removed_at": None,
+                    "removal_note": None,
+                }
+            )
+            events.append(
+                {
+                    "operation": "collection",
+                    "action": "entry.import_create",
+                    "target_type": "entry",
+                    "target_id": row["id"],
+                    "purpose": reason,
+                    "details": {
+                        "run_id": self.run.id,
+                        "source": opts.source,
+                        "source_ref": ref,
+                        "edition": opts.edition,
+                        "change": "imported",
+                        "version": 1,
+                        "status": row["status"],
+                        "changed_fields": [],
+                    },
+                }
+            )
+            changes.append({"entry_id": row["id"], "change": "imported", "at": now})
+        audit_rows = audit_batch.chain_rows(self.session, opts.actor, events)
+        feed_model = model("EntryChange")
+        bulk.insert_all(
+            self.session,
+            [
+                (Entry.__table__, entries),
+                (EntryVersion.__table__, versions),
+                (ImportRecord.__table__, records),
+                (AuditEvent.__table__, audit_rows),
+                *([(feed_model.__table__, changes)] if feed_model is not None else []),
+            ],
         )
-        entry.shares = []
+        if feed_model is None:  # no change feed table: let the feed hook decide
+            for row in entries:
+                feed.entry_changed(self.session, SimpleNamespace(id=row["id"]), "imported")
+
+    def _new_row(self, columns: dict[str, Any]) -> dict[str, Any]:
+        opts, now = self.options, self.now
+        row = {
+            "id": str(uuid.uuid4()),
+            **columns,
+            "status": "pending_review",
+            "version": 1,
+            "nominating_officer": opts.actor.sub,
+            "listed_at": now,
+            "activated_at": None,
+            "review_due": None,
+            "expires_at": None,
+            "reviewed_by": None,
+            "status_reason": None,
+            "created_by": opts.actor.sub,
+            "created_at": now,
+            "updated_by": opts.actor.sub,
+            "updated_at": now,
+        }
         if opts.activate:
-            entry.status = "active"
-            entry.activated_at = now
-            entry.review_due = now + timedelta(days=round(opts.review_months * 365 / 12))
-            entry.reviewed_by = f"policy:{opts.activation_note or 'binding source'}"
-            entry.status_reason = f"binding source {opts.source}: activated on import"
-        else:
-            entry.status = "pending_review"
-        return entry
+            row |= {
+                "status": "active",
+                "activated_at": now,
+                "review_due": now + timedelta(days=round(opts.review_months * 365 / 12)),
+                "reviewed_by": f"policy:{opts.activation_note or 'binding source'}"[:200],
+                "status_reason": f"binding source {opts.source}: activated on import",
+            }
+        return row
 
     def _history(self, changed: list[tuple[str, Entry, str, list[str], str]]) -> None:
         """Entry versions, audit events and change-feed rows for everything written."""
@@ -346,7 +424,7 @@ def run_import(
     importer = _Importer(session, options)
     summary = importer.summary
     seen: set[str] = set()
-    batch: list[tuple[str, EntryCreate]] = []
+    batch: list[tuple[str, Prepared]] = []
 
     def flush_batch() -> None:
         if not batch:
@@ -388,7 +466,7 @@ def run_import(
             summary.reject(ref, "the reference occurs more than once in this file")
             continue
         seen.add(ref)
-        batch.append((ref, data))
+        batch.append((ref, data if isinstance(data, Prepared) else Prepared(prepare(data))))
         if len(batch) >= options.batch_size:
             flush_batch()
     flush_batch()

@@ -15,19 +15,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-import service.models as models
 from service.db.base import utcnow
 from service.entries.convert import to_out
 from service.entries.repository import versions
 from service.models.entry import Entry
+from service.oversight.lookup import model
 
 RESTRICTED_FIELDS = ("articulable_facts", "derogatory_items", "version reasons")
 
 
 def recorded_restrictions(session: Session, entry_id: str) -> list[dict[str, str]]:
     """Restricted replies of redress cases linked to this entry (empty if none or not installed)."""
-    policy = getattr(models, "_policy", None)
-    case, link = (getattr(policy, name, None) for name in ("RedressCaseRecord", "RedressCaseEntry"))
+    case, link = model("RedressCaseRecord"), model("RedressCaseEntry")
     if case is None or link is None:
         return []
     try:

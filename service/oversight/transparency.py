@@ -21,9 +21,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-import service.models as models
 from service.db.base import utcnow
 from service.models.entry import Entry
+from service.oversight.lookup import model
 from service.oversight.suppression import publish_rate, suppress
 
 AGE_BANDS = (
@@ -35,8 +35,7 @@ AGE_BANDS = (
 )
 
 
-def _model(name: str) -> Any:
-    return getattr(models, name, None) or getattr(getattr(models, "_policy", None), name, None)
+_model = model
 
 
 def _grouped(session: Session, column: Any, *where: Any) -> dict[str, int]:
