@@ -9,7 +9,7 @@ name with a conflicting part (Kim Jong Un / Kim Jong Il) falls below ``DEFAULT_T
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from matching.alignment import Aligned, align
@@ -68,13 +68,13 @@ class PreparedName:
     legal: tuple[bool, ...] = ()
     segments: tuple[int, ...] = ()
     acronym: str = ""
-    weights: list[float] = field(default_factory=list)  # uniform weights, factors applied
+    weights: tuple[float, ...] = ()  # per-token weights without rarity: initials, legal forms
     initials_only: bool = False
     # Cheap filters for the compound and acronym search (see matching.alignment).
     writings: frozenset[str] = frozenset()
     firsts: frozenset[str] = frozenset()
     join_firsts: frozenset[str] = frozenset()
-    short_tokens: tuple[int, ...] = ()
+    short_tokens: frozenset[int] = frozenset()  # a set: not one value per token
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,10 +140,10 @@ def prepare_name(name: str, *, kind: str = "person") -> PreparedName:
         writings=frozenset(token.writing for token in raw),
         firsts=frozenset(part.folded[:1] for part in parts),
         join_firsts=frozenset(part.folded[:1] for _, _, part in joins),
-        short_tokens=tuple(i for i, token in enumerate(raw)
-                           if not token.legal and 2 <= len(token.text) <= 6
-                           and token.text.isalpha()),
-        weights=[_base_weight(token) for token in raw],
+        short_tokens=frozenset(i for i, token in enumerate(raw)
+                               if not token.legal and 2 <= len(token.text) <= 6
+                               and token.text.isalpha()),
+        weights=tuple(_base_weight(token) for token in raw),
     )
 
 
@@ -153,7 +153,7 @@ def _base_weight(token) -> float:
     return initial * (_LEGAL_FORM_FACTOR if token.legal else 1.0)
 
 
-def _weights(name: PreparedName, token_weight: Callable[[str], float] | None) -> list[float]:
+def _weights(name: PreparedName, token_weight: Callable[[str], float] | None) -> Sequence[float]:
     if token_weight is None:
         return name.weights
     return [token_weight(text) * base for text, base in zip(name.tokens, name.weights, strict=True)]
