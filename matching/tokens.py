@@ -34,7 +34,7 @@ __all__ = [
 _HONORIFICS = frozenset({
     "sheikh", "shaikh", "shaykh", "sheik", "cheikh", "shikh", "shaikha", "sheikha",
     "mullah", "mulla", "molla", "mollah", "maulana", "mawlana", "moulana", "maulvi", "mawlawi",
-    "moulvi", "molvi", "maulawi", "qari", "hajji", "haji", "hadji", "hajj", "haj", "alhaj",
+    "moulvi", "molvi", "maulawi", "mla", "qari", "hajji", "haji", "hadji", "hajj", "haj", "alhaj",
     "alhajj", "alhaji", "dr", "doctor", "dktur", "prof", "professor", "mr", "mrs", "ms", "miss",
     "mister", "sir", "madam", "general", "gen", "colonel", "col", "major", "maj", "captain",
     "capt", "lt", "lieutenant", "brigadier", "brig", "admiral", "adm", "sgt", "sergeant",
@@ -69,7 +69,7 @@ _LEGAL_FORM_PHRASES = [
     ("aktsionernoe obshchestvo", "ao"), ("publichnoe aktsionernoe obshchestvo", "pao"),
     ("societe anonyme", "sa"), ("sociedad anonima", "sa"), ("l l c", "llc"), ("p l c", "plc"),
     ("s a", "sa"), ("a g", "ag"), ("b v", "bv"), ("n v", "nv"), ("s r l", "srl"),
-    ("s p a", "spa"), ("sp z oo", "spzoo"), ("sp z o o", "spzoo"), ("l p", "lp"),
+    ("s p a", "spa"), ("sp zoo", "spzoo"), ("sp z o o", "spzoo"), ("l p", "lp"),
     ("l l p", "llp"), ("a s", "as"), ("a b", "ab"), ("o o o", "ooo"), ("j s c", "jsc"),
     ("p j s c", "pjsc"), ("s a s", "sas"), ("s r o", "sro"), ("d o o", "doo"), ("k g", "kg"),
     ("s a r l", "sarl"), ("g m b h", "gmbh"), ("p t e", "pte"), ("p t y", "pty"),
@@ -87,9 +87,7 @@ _LEGAL_FORMS = {
     "sarl": "sarl", "sas": "sas", "kg": "kg", "llp": "llp", "lp": "lp", "pte": "pte",
     "pty": "pty", "ab": "ab", "as": "as", "oy": "oy", "fze": "fze", "fzco": "fzco", "fzc": "fzc",
     "fz": "fz", "dmcc": "dmcc", "sdn": "sdn", "bhd": "bhd", "kk": "kk", "se": "se",
-    "establishment": "est", "est": "est", "trading": "trading", "group": "group",
-    "holding": "holding", "holdings": "holding", "enterprise": "enterprise",
-    "enterprises": "enterprise", "international": "international", "intl": "international",
+    "establishment": "est", "est": "est",
     "spzoo": "spzoo", "sro": "sro", "doo": "doo", "kft": "kft", "zrt": "zrt",
     "oyj": "oyj", "asa": "asa", "aps": "aps",
 }
@@ -340,7 +338,8 @@ def name_tokens(name: str, *, kind: str) -> tuple[list[RawToken], str]:
 
 
 def _organisation_tokens(texts: list[str], writing: dict[str, str]) -> list[RawToken]:
-    texts = _numbers_as_digits(_join_letter_runs(_apply_phrases(texts)))
+    # Spelled-out letters first (A.B.C., L.L.C.), then multi-word legal forms.
+    texts = _apply_phrases(_numbers_as_digits(_join_letter_runs(texts)))
     tokens: list[RawToken] = []
     for index, text in enumerate(texts):
         if text in _ORG_STOPWORDS or (text in _ARTICLES and index + 1 < len(texts)):
@@ -366,11 +365,22 @@ def _join_letter_runs(texts: list[str]) -> list[str]:
             run.append(text)
             continue
         if run:
-            out.extend(["".join(run)] if len(run) > 1 else run)
+            out.extend(_split_run("".join(run)))
             run = []
         if text:
             out.append(text)
     return out
+
+
+def _split_run(letters: str) -> list[str]:
+    """A run of single letters as one word, keeping a trailing legal form apart (X L.P.)."""
+    if len(letters) == 1 or letters in _LEGAL_FORMS:
+        return [letters]
+    for size in (4, 3, 2):
+        head, tail = letters[:-size], letters[-size:]
+        if len(head) >= 1 and tail in _LEGAL_FORMS:
+            return [*_split_run(head), tail]
+    return [letters]
 
 
 _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
