@@ -27,6 +27,7 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     from service.db.base import utcnow
     from service.db.engine import make_engine
+    from service.logging import configure_logging
     from service.policy.pack import load_configured_pack
     from service.policy.runner import run_policies
 
@@ -35,6 +36,8 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     except ConfigurationError as error:
         print(str(error), file=sys.stderr)
         return 2
+    # Logs go to stderr, so stdout carries only the report.
+    configure_logging(settings.log_level, json=settings.log_json)
     engine = make_engine(settings.database_url)
     try:
         report = run_policies(
