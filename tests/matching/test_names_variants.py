@@ -1,0 +1,190 @@
+"""Table-driven cases for every kind of name variation the engine must handle (issue 3).
+
+Each table lists pairs that must score at or above ``DEFAULT_THRESHOLD`` (the same name) or
+below it (different names). The names are public figures or textbook transliteration examples,
+written here by hand as test inputs; none is taken from the benchmark files.
+"""
+
+import pytest
+
+from matching.names import DEFAULT_THRESHOLD, compare_names, prepare_name, score_prepared
+
+SCRIPTS = [
+    # Cyrillic: Russian, Ukrainian, Belarusian
+    ("Сергей Иванов", "Sergey Ivanov"),
+    ("Юлія Тимошенко", "Yulia Tymoshenko"),
+    ("Аляксандр Лукашэнка", "Aliaksandr Lukashenka"),
+    # Greek, Hebrew
+    ("Αλέξης Τσίπρας", "Alexis Tsipras"),
+    ("בנימין נתניהו", "Benjamin Netanyahu"),
+    # Han, Hangul
+    ("习近平", "Xi Jinping"),
+    ("김정은", "Kim Jong Un"),
+    # Arabic, Persian, Pashto/Urdu letters
+    ("أسامة بن لادن", "Osama bin Laden"),
+    ("محمد بن سلمان", "Mohammed bin Salman"),
+    ("پرویز مشرف", "Pervez Musharraf"),
+    ("گلبدین حکمتیار", "Gulbuddin Hekmatyar"),
+    ("ملا محمد عمر", "Mullah Mohammed Omar"),
+    # Latin with diacritics
+    ("François Hollande", "Francois Hollande"),
+    ("Recep Tayyip Erdoğan", "Recep Tayyip Erdogan"),
+    # non-Latin scripts with each other
+    ("Сергей Лавров", "Σεργκέι Λαβρόφ"),
+    ("أسامة بن لادن", "Усама бен Ладен"),
+]
+
+TRANSLITERATIONS = [
+    ("Mohammed", "Muhammad"), ("Mohamed", "Mohd"), ("Muhammed", "Mohammed"),
+    ("Usama", "Osama"),
+    ("Qaddafi", "Gadhafi"), ("Kadhafi", "Qadhafi"), ("Gaddafi", "Qadhafi"),
+    ("Sergei", "Sergey"), ("Serguei", "Sergej"),
+    ("Yuri", "Iouri"), ("Yury", "Jurij"), ("Yulia", "Julia"),
+    ("Khodorkovsky", "Chodorkowski"), ("Khaled", "Haled"),
+    ("Mouammar", "Muammar"), ("Djamel", "Jamel"),
+]
+
+STRUCTURE = [
+    # name order
+    ("LAVROV, Sergey", "Sergey Lavrov"),
+    ("Ahmed Hassan", "Hassan Ahmed"),
+    # particles and kinship words, attached or dropped
+    ("Ayman al-Zawahiri", "Ayman Zawahiri"),
+    ("Al-Zawahiri", "Alzawahiri"),
+    ("Ayman al Zawahiri", "Ayman El-Zawahry"),
+    ("Ibn Saud", "bin Saud"),
+    ("Abdallah ben Ali", "Abdullah bin Ali"),
+    ("Abou Mohammed", "Abu Mohammed"),
+    ("Abd al-Rahman", "Abdul Rahman"),
+    ("Abdelrahman", "Abd-al-Rahman"),
+    ("Abdul Aziz", "Abdulaziz"),
+    ("Abu Bakr al-Baghdadi", "Abubakr Baghdadi"),
+    # compounds split or joined
+    ("Salah al-Din", "Salahuddin"),
+    ("Ehsan Ullah", "Ehsanullah"),
+    ("Kim Jong-un", "Kim Jongun"),
+    # missing middle names, initials
+    ("Mohammad Ali Jinnah", "Mohammad Jinnah"),
+    ("John F. Kennedy", "John Fitzgerald Kennedy"),
+    ("M. bin Salman", "Mohammed bin Salman"),
+    # honorifics
+    ("Sheikh Ahmed Yassin", "Ahmed Yassin"),
+    ("Dr. Ayman al-Zawahiri", "Ayman Zawahiri"),
+    ("Haji Mohammad Ibrahim", "Mohammad Ibrahim"),
+    ("Mullah Omar", "Omar"),
+    # typos, apostrophes / ayn / hyphens, case
+    ("Donlad Trump", "Donald Trump"),
+    ("Vladimir Putni", "Vladimir Putin"),
+    ("Ba'asyir", "Baasyir"),
+    ("‘Abd al-‘Aziz", "Abd al-Aziz"),
+    ("Jean-Claude Juncker", "Jean Claude Juncker"),
+    ("ALI HASSAN", "ali hassan"),
+]
+
+DIFFERENT_PERSONS = [
+    ("Kim Jong Un", "Kim Jong Il"),
+    ("Hassan Ahmed", "Hussein Ahmed"),
+    ("Ahmad Shah", "Hamid Shah"),
+    ("John Smith", "Jane Smith"),
+    ("Abdullah bin Omar", "Omar bin Abdullah"),
+    ("Mohammed Ali", "Mohammed Omar"),
+    ("Qusay Saddam Hussein", "Uday Saddam Hussein"),
+    ("Vladimir Putin", "Vladimir Potanin"),
+    ("Sergey Lavrov", "Sergey Ivanov"),
+    ("N. N.", "Nursultan Nazarbayev"),
+]
+
+ORGANISATIONS = [
+    ("Al-Qaida", "Al-Qaeda"),
+    ("القاعدة", "Al-Qaida"),
+    ("Gazprom OAO", "Gazprom JSC"),
+    ("ОАО «Газпром»", "Gazprom OJSC"),
+    ("ООО Ромашка", "Romashka LLC"),
+    ("Siemens AG", "Siemens Aktiengesellschaft"),
+    ("ABC Co.", "A.B.C. Company"),
+    ("PLA", "People's Liberation Army"),
+    ("Hezbollah", "Hizballah"),
+    ("حزب الله", "Hizbullah"),
+    ("Lashkar-e-Tayyiba", "Lashkar e Taiba"),
+    ("Brigade Forty-Four", "Brigade 44"),
+]
+
+DIFFERENT_ORGANISATIONS = [
+    ("Al-Qaida", "Al-Shabaab"),
+    ("Hamas", "Hezbollah"),
+    ("Acme Trading LLC", "Acme Shipping LLC"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), SCRIPTS)
+def test_scripts_meet_their_latin_renderings(a, b):
+    assert compare_names(a, b) >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(("a", "b"), TRANSLITERATIONS)
+def test_transliteration_variants_match(a, b):
+    assert compare_names(a, b) >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(("a", "b"), STRUCTURE)
+def test_structural_variants_match(a, b):
+    assert compare_names(a, b) >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(("a", "b"), DIFFERENT_PERSONS)
+def test_different_persons_stay_apart(a, b):
+    assert compare_names(a, b) < DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(("a", "b"), ORGANISATIONS)
+def test_organisation_variants_match(a, b):
+    assert compare_names(a, b, kind="organisation") >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(("a", "b"), DIFFERENT_ORGANISATIONS)
+def test_different_organisations_stay_apart(a, b):
+    assert compare_names(a, b, kind="organisation") < DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(("a", "b"), SCRIPTS + TRANSLITERATIONS + STRUCTURE + DIFFERENT_PERSONS)
+def test_scores_are_symmetric_enough(a, b):
+    """Swapping query and candidate never turns a match into a non-match."""
+    forward, backward = compare_names(a, b), compare_names(b, a)
+    assert (forward >= DEFAULT_THRESHOLD) == (backward >= DEFAULT_THRESHOLD)
+
+
+def test_scores_rank_instead_of_saturating():
+    """Exact > transliteration > missing middle name > conflicting part."""
+    exact = compare_names("Mohammed bin Salman", "Mohammed bin Salman")
+    variant = compare_names("Mohammed bin Salman", "Muhammad bin Salman")
+    partial = compare_names("Mohammed bin Salman", "Mohammed Abdulaziz bin Salman")
+    conflict = compare_names("Mohammed bin Salman", "Mohammed bin Nayef")
+    assert exact == 1.0
+    assert exact > variant > partial > conflict
+
+
+def test_explanation_names_the_rule_for_a_reviewer():
+    result = score_prepared(prepare_name("Mohammed Qadhafi"), prepare_name("Muhammad Gaddafi"))
+    assert "'mohammed'" in result.explanation and "'muhammad'" in result.explanation
+    assert {match.rule for match in result.matches} <= {
+        "exact", "transliteration", "equivalent-name", "typo"}
+    assert all(match.candidate for match in result.matches)
+
+
+def test_unmatched_parts_are_reported():
+    result = score_prepared(prepare_name("Kim Jong Un"), prepare_name("Kim Jong Il"))
+    assert [m.rule for m in result.matches] == ["exact", "exact", "unmatched"]
+    assert "'il'" in result.explanation
+
+
+def test_token_weight_makes_rare_parts_count_more():
+    """Sharing only a common given name scores lower when the index says it is common."""
+    common = {"mohammed": 0.3}
+
+    def weight(token):
+        return common.get(token, 1.0)
+
+    query, candidate = prepare_name("Mohammed Rahimi"), prepare_name("Mohammed Karimov")
+    uniform = score_prepared(query, candidate).score
+    weighted = score_prepared(query, candidate, token_weight=weight).score
+    assert weighted < uniform
