@@ -356,3 +356,41 @@ def test_nomination_alone_is_not_affected_by_unrelated_cases(client, headers) ->
     nominate(client, headers)
     assert nominate(client, headers)["status"] == "pending_review"
     _ = now()
+
+
+def test_restriction_is_re_evaluated_at_every_review(client, headers) -> None:
+    """RD-restriction-reasons: once a reply about an entry was restricted, a decision to keep
+    the entry must re-evaluate the restriction."""
+    entry = listed(client, headers)
+    number = _open(client, headers)["tracking_number"]
+    client.post(
+        f"/v1/redress/cases/{number}/entries",
+        json={"entry_id": entry["id"]},
+        headers=_officer(headers),
+    )
+    _step(client, headers, number, "admissible")
+    _step(client, headers, number, "information_gathering")
+    assert (
+        client.post(
+            f"/v1/redress/cases/{number}/decision",
+            json={
+                "outcome": "restricted_reply",
+                "factual_reasons": "An inquiry is ongoing.",
+                "legal_reasons": "LED Art 15(1)(a).",
+            },
+            headers=_officer(headers),
+        ).status_code
+        == 200
+    )
+    retain = {
+        "outcome": "retain",
+        "necessity": "Transfers continued in 2026.",
+        "proportionality": "Discreet check only.",
+    }
+    url = f"/v1/entries/{entry['id']}/reviews"
+    reviewer = headers("reviewer", agency="fusion-cell", sub="rev-2")
+    refused = client.post(url, json=retain, headers=reviewer)
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "restriction_reassessment"]
+    retain["restriction_reassessment"] = "The inquiry is still open; restriction still needed."
+    assert client.post(url, json=retain, headers=reviewer).status_code == 201

@@ -150,3 +150,24 @@ def test_overdue_entry_stops_matching(app, client, headers) -> None:
     after = client.post("/v1/screenings", json=screen, headers=border)
     assert after.status_code == 201, after.text
     assert entry["id"] not in [hit.get("entry_id") for hit in after.json()["hits"]]
+
+
+def test_in_service_scheduler_runs_the_same_policy_run(settings, monkeypatch) -> None:  # noqa: ANN001
+    """RV-review-date: the optional scheduler (off by default) runs the same code as the CLI."""
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+
+    monkeypatch.setenv("WATCHLIST_POLICY_SCHEDULER_ENABLED", "true")
+    monkeypatch.setenv("WATCHLIST_POLICY_SCHEDULER_INTERVAL_SECONDS", "0.2")
+    app = create_app(settings)
+    with TestClient(app):
+        deadline = time.monotonic() + 60  # generous: this waits for an event, it measures nothing
+        while time.monotonic() < deadline:
+            if ("policy.run", "system", "success") in audit_actions(app):
+                break
+            time.sleep(0.2)
+    assert ("policy.run", "system", "success") in audit_actions(app)
+    assert chain_ok(app)
