@@ -77,14 +77,16 @@ def _joined_matches(singles, joins, open_singles, open_joined, *, single_is_quer
     for start, end, joined in joins:
         if open_joined.isdisjoint(range(start, end)):
             continue
-        jfirst, jlen, jwriting = joined.folded[:1], len(joined.folded), joined.writing
+        jfirst, jsecond = joined.folded[:1], joined.folded[1:2]
+        jlen, jwriting = len(joined.folded), joined.writing
         for i in open_singles:
             single = singles[i]
-            # Cheap filter: same first letter and similar length, unless the two spellings
-            # come from different kinds of script.
+            # Cheap filter: similar length and the same first letter (give or take one elided
+            # letter, 'Ndrangheta), unless the spellings come from different kinds of script.
+            folded = single.folded
             if single.writing == jwriting and (
-                single.folded[:1] != jfirst or 3 * abs(len(single.folded) - jlen)
-                > len(single.folded) + jlen
+                (folded[:1] != jfirst and folded[1:2] != jfirst and jsecond != folded[:1])
+                or 3 * abs(len(folded) - jlen) > len(folded) + jlen
             ):
                 continue
             similarity, _rule = part_similarity(single, joined) if single_is_query \

@@ -70,7 +70,8 @@ class PreparedName:
     acronym: str = ""
     weights: tuple[float, ...] = ()  # per-token weights without rarity: initials, legal forms
     initials_only: bool = False
-    # Cheap filters for the compound and acronym search (see matching.alignment).
+    # Cheap filters for the compound and acronym search (see matching.alignment): the first two
+    # letters of the tokens and of the joined runs.
     writings: frozenset[str] = frozenset()
     firsts: frozenset[str] = frozenset()
     join_firsts: frozenset[str] = frozenset()
@@ -138,8 +139,8 @@ def prepare_name(name: str, *, kind: str = "person") -> PreparedName:
         acronym=acronym if len(acronym) >= 2 else "",
         initials_only=all(token.initial for token in raw),
         writings=frozenset(token.writing for token in raw),
-        firsts=frozenset(part.folded[:1] for part in parts),
-        join_firsts=frozenset(part.folded[:1] for _, _, part in joins),
+        firsts=frozenset(c for part in parts for c in part.folded[:2]),
+        join_firsts=frozenset(c for _, _, part in joins for c in part.folded[:2]),
         short_tokens=frozenset(i for i, token in enumerate(raw)
                                if not token.legal and 2 <= len(token.text) <= 6
                                and token.text.isalpha()),

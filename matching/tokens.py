@@ -203,7 +203,7 @@ _DIN_WORDS = frozenset({"din", "deen", "dine", "ddin", "uddin", "eddin", "eddine
 _ALLAH_WORDS = frozenset({"allah", "ullah", "ulla", "alla", "lah", "llah", "lh", "llh", "ollah",
                           "olla", "ullahi", "illah"})
 _DIN_SUFFIX = re.compile(r"(?<=..)(?:[aeiou]+(?:l|d(?=d)))?d+(?:in|een|ine)$")
-_ALLAH_SUFFIX = re.compile(r"(?<=...)(?:[aeiou]ll(?:ah|a|ahi)|[aeiou]?lah)$")
+_ALLAH_SUFFIX = re.compile(r"(?<=...)(?:[auo]ll(?:ah|a|ahi)|[aeiou]?lah)$")
 
 
 def _join_compounds(words: list[str]) -> list[str]:
