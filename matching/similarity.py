@@ -67,6 +67,15 @@ def part_similarity(q: Part, c: Part) -> tuple[float, str]:
 
 
 def _similarity(q: Part, c: Part) -> tuple[float, str]:
+    similarity, rule = _rule_similarity(q, c)
+    if rule == "typo" and q.groups and c.groups:
+        # Both are names the table knows, and it never saw them as one name: two real names
+        # that happen to look alike (Hamid / Hamad), not two renderings of one.
+        similarity *= _KNOWN_DISTINCT_FACTOR
+    return similarity, rule
+
+
+def _rule_similarity(q: Part, c: Part) -> tuple[float, str]:
     qf, cf = q.folded, c.folded
     if q.legal or c.legal:
         if q.legal and c.legal and LEGAL_FAMILY.get(q.text, q.text) == LEGAL_FAMILY.get(c.text):
@@ -116,12 +125,7 @@ def _similarity(q: Part, c: Part) -> tuple[float, str]:
         distance = min(distance, OSA.distance(qf, cf, score_cutoff=3))
         if distance >= 2 and (qt != qf or ct != cf):
             distance = min(distance, OSA.distance(qt, ct, score_cutoff=3))
-    similarity = _typo_similarity(distance, longest)
-    if q.groups and c.groups:
-        # Both are names the table knows, and it never saw them as one name: two real names
-        # that happen to look alike (Hamid / Hamad), not a slip of the pen.
-        similarity *= _KNOWN_DISTINCT_FACTOR
-    return similarity, "typo"
+    return _typo_similarity(distance, longest), "typo"
 
 
 def _dropped_prefix(a: str, b: str) -> str:
