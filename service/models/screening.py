@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db.base import Base, PortableJSON, UTCDateTime, Uuid36
 
@@ -71,6 +71,9 @@ class Screening(Base):
     hit_count: Mapped[int] = mapped_column(Integer)
     raised_count: Mapped[int] = mapped_column(Integer)
 
+    # Declared so one flush inserts parents first; never loaded implicitly.
+    query: Mapped[ScreeningQuery | None] = relationship(lazy="raise")
+
 
 class ScreeningHit(Base):
     """One candidate entry found for a screened traveller, with the explanation of the score."""
@@ -92,6 +95,8 @@ class ScreeningHit(Base):
     list_version: Mapped[int] = mapped_column(FeedSeq)
     cleared_by_decision_id: Mapped[str | None] = mapped_column(Uuid36)
     cleared_person_id: Mapped[str | None] = mapped_column(Uuid36)
+
+    screening: Mapped[Screening] = relationship(lazy="raise")
 
 
 class HitDecision(Base):

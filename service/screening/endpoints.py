@@ -6,11 +6,13 @@ import uuid
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, Path, Request, Response, status
+from fastapi.routing import APIRoute
 from sqlalchemy.exc import DBAPIError
 
 from service.auth.principal import Principal, ScreeningsDecide, ScreeningsRun
-from service.db.session import DbSession, TransactionalRoute
+from service.db.session import DbSession
 from service.errors import ServiceUnavailable
 from service.kit.http import ERROR_RESPONSES, Purpose, request_id
 from service.logging import get_logger
@@ -36,21 +38,47 @@ DB_UNAVAILABLE = ("the watchlist database is unavailable: the screening could no
                   "procedure")
 
 
-class ScreeningRoute(TransactionalRoute):
-    """A transaction per request, where a database failure is a 503 with a clear message."""
+# Commits get their own threads. With the shared thread pool, a commit queues behind every
+# handler that arrived before it; those handlers wait for the audit chain's head row, which the
+# uncommitted transaction holds, so under load everything stalls until pool timeouts.
+_COMMITS = anyio.CapacityLimiter(16)
+
+
+class ScreeningRoute(APIRoute):
+    """One transaction per request, committed once after the endpoint returns (as
+    ``TransactionalRoute``), on dedicated commit threads; a database failure is a clear 503."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
-        async def guarded(request: Request) -> Response:
+        async def run_in_transaction(request: Request) -> Response:
+            factory = request.app.state.container.session_factory
+            session = factory()
+            request.state.db_session = session
             try:
-                return await handler(request)
+                response = await handler(request)
+                if session.in_transaction():
+                    await anyio.to_thread.run_sync(session.commit, limiter=_COMMITS)
+                return response
             except DBAPIError as error:
+                await anyio.to_thread.run_sync(_rollback_quietly, session, limiter=_COMMITS)
                 # The driver's message can carry bound values (personal data): log the type only.
                 log.warning("screening_database_error", error_type=type(error.orig).__name__)
                 raise ServiceUnavailable(DB_UNAVAILABLE) from None
+            except BaseException:
+                await anyio.to_thread.run_sync(_rollback_quietly, session, limiter=_COMMITS)
+                raise
+            finally:
+                await anyio.to_thread.run_sync(session.close, limiter=_COMMITS)
 
-        return guarded
+        return run_in_transaction
+
+
+def _rollback_quietly(session: Any) -> None:
+    try:
+        session.rollback()
+    except DBAPIError:
+        pass  # the connection is gone; closing the session discards it
 
 
 router = APIRouter(prefix="/v1/screenings", tags=["screenings"], route_class=ScreeningRoute,

@@ -34,7 +34,14 @@ from service.models.screening import (
 )
 from service.screening.identity import IdentityHasher, TravellerIdentity
 from service.screening.live import EntryMeta, LiveIndex
-from service.screening.schemas import HitOut, HitStatus, Result, ScreeningOut, TravellerIn
+from service.screening.schemas import (
+    ExplanationLine,
+    HitOut,
+    HitStatus,
+    Result,
+    ScreeningOut,
+    TravellerIn,
+)
 
 MAX_HITS_PER_TRAVELLER = 10
 
@@ -265,7 +272,7 @@ def hit_view(principal: Principal, review_agency: str, row: ScreeningHit, meta: 
         view.score = row.score
         view.algorithm = row.algorithm
         view.algorithm_version = row.algorithm_version
-        view.explanation = row.explanation
+        view.explanation = [ExplanationLine(**line) for line in row.explanation]
     return view
 
 
@@ -330,12 +337,7 @@ def store(session: Session, principal: Principal, prepared: list[PreparedScreeni
           events: list[dict[str, Any]]) -> None:
     """Store the screenings, then append the audit events. The audit writes come last because
     they serialise on the chain head: the shorter that lock is held, the more screenings/s."""
-    # Parents first: the tables are linked by foreign keys but not by ORM relationships.
-    session.add_all([item.query for item in prepared])
-    session.flush()
-    session.add_all([item.screening for item in prepared])
-    session.flush()
-    session.add_all([hit for item in prepared for hit in item.hits])
-    session.flush()
+    session.add_all([row for item in prepared for row in item.rows()])
+    session.flush()  # one flush: the unit of work orders the inserts by their relationships
     for event in events:
         record_event(session, principal, **event)

@@ -14,7 +14,8 @@ def _decide(client, headers, screening, decision, reason="documents checked in s
                        headers=headers(**REVIEWER, purpose=None))
 
 
-def test_false_positive_suppresses_the_repeat_alert_for_that_traveller_only(client, headers) -> None:
+def test_false_positive_suppresses_the_repeat_alert_for_that_traveller_only(client,
+                                                                           headers) -> None:
     """MT-human-in-loop: a named reviewer's false_positive is remembered for this traveller and
     entry; the next screening says the hit was previously cleared and links the decision, while
     another traveller with the same name is still referred. Revocation raises it again."""
@@ -74,8 +75,9 @@ def test_decisions_need_a_named_reviewer_of_an_entitled_agency(client, headers) 
                                                            purpose=None)).status_code == 404
     assert client.post(hit_url, json={"decision": "maybe", "reason": "unsure"},
                        headers=headers(**REVIEWER, purpose=None)).status_code == 422
-    assert client.post(hit_url, json=body, headers=headers(**REVIEWER, purpose=None)).status_code == 201
-    assert client.post(hit_url, json=body, headers=headers(**REVIEWER, purpose=None)).status_code == 409
+    reviewer = headers(**REVIEWER, purpose=None)
+    assert client.post(hit_url, json=body, headers=reviewer).status_code == 201
+    assert client.post(hit_url, json=body, headers=reviewer).status_code == 409
     assert screen(client, headers, traveller()).json()["result"] == "POSSIBLE_MATCH_REFER"
 
 
@@ -112,8 +114,8 @@ def test_cleared_person_register(client, headers) -> None:
     created = client.post("/v1/cleared-persons", json=profile, headers=redress)
     assert created.status_code == 201, created.text
     profile_id = created.json()["id"]
-    assert client.post("/v1/cleared-persons", json=profile,
-                       headers=headers("border", agency="border-guard", purpose=None)).status_code == 403
+    border = headers("border", agency="border-guard", purpose=None)
+    assert client.post("/v1/cleared-persons", json=profile, headers=border).status_code == 403
 
     screening = screen(client, headers, traveller()).json()
     (hit,) = screening["hits"]
@@ -136,5 +138,6 @@ def test_cleared_person_register(client, headers) -> None:
     read = client.get(f"/v1/cleared-persons/{profile_id}",
                       headers=headers("reviewer", agency="fusion-cell", purpose="redress file"))
     assert read.json()["identity"] is None
-    assert screen(client, headers, traveller()).json()["hits"][0]["status"] == "POSSIBLE_MATCH_REFER"
+    after = screen(client, headers, traveller()).json()
+    assert after["hits"][0]["status"] == "POSSIBLE_MATCH_REFER"
     assert client.get("/v1/audit/verify", headers=oversight).json()["ok"] is True

@@ -87,7 +87,8 @@ def test_feed_gap_from_out_of_order_commits_is_caught(app, client, headers, data
     slow = engine.connect()
     slow_tx = slow.begin()
     # A transaction that takes a seq now but commits later: suspend the first entry.
-    slow.execute(text("UPDATE entries SET status = 'suspended' WHERE id = :id"), {"id": first["id"]})
+    slow.execute(text("UPDATE entries SET status = 'suspended' WHERE id = :id"),
+                 {"id": first["id"]})
     slow.execute(text("INSERT INTO entry_changes (entry_id, change, at) "
                       "VALUES (:id, 'suspend', now())"), {"id": first["id"]})
     second = active_entry(client, headers, names=[{"full_name": "Boris Aleksandrovich Zhelyabov"}],
