@@ -26,6 +26,8 @@ the same schemas back (entity ids ``wl-<entry id>``), one audit ``disclosure`` e
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,7 +48,14 @@ from service.imports.service import (
     import_agency,
     importer_actor,
 )
-from service.imports.writer import ImportOptions, ImportSummary, run_import
+from service.imports.writer import (
+    ImportOptions,
+    ImportSummary,
+    Prepared,
+    prepare,
+    rejection_reason,
+    run_import,
+)
 from service.models.entry import Entry
 
 SUBJECT_SCHEMAS = {
@@ -189,39 +198,97 @@ def ftm_to_entry(
     return EntryCreate.model_validate(data)
 
 
+def _one(
+    number: int, line: str, sanctions: dict, documents: dict, agency: str, source: str
+) -> tuple[str | None, Any] | None:
+    """One line: (ref, EntryCreate or the error), or None for lines that are not subjects."""
+    if not line.strip():
+        return None
+    try:
+        entity = json.loads(line)
+    except ValueError:
+        return f"line {number}", FtmRejected("not valid JSON")
+    if not isinstance(entity, dict) or entity.get("schema") not in SUBJECT_SCHEMAS:
+        return None
+    ref = str(entity.get("id") or "") or None
+    try:
+        return ref, ftm_to_entry(
+            entity,
+            sanctions.get(ref or "", []),
+            documents.get(ref or "", []),
+            agency=agency,
+            source=source,
+        )
+    except ValueError as error:
+        return ref, error
+    except (KeyError, TypeError) as error:
+        return ref, FtmRejected(f"malformed entity ({type(error).__name__})")
+
+
 def _items(
     path: Path, sanctions: dict, documents: dict, agency: str, source: str
 ) -> Iterator[tuple[str | None, Any]]:
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                entity = json.loads(line)
-            except ValueError:
-                yield f"line {number}", FtmRejected("not valid JSON")
-                continue
-            if not isinstance(entity, dict) or entity.get("schema") not in SUBJECT_SCHEMAS:
-                continue
-            ref = str(entity.get("id") or "") or None
-            try:
-                yield (
-                    ref,
-                    ftm_to_entry(
-                        entity,
-                        sanctions.get(ref or "", []),
-                        documents.get(ref or "", []),
-                        agency=agency,
-                        source=source,
-                    ),
-                )
-            except (ValueError, KeyError, TypeError) as error:
-                yield (
-                    ref,
-                    error
-                    if isinstance(error, ValueError)
-                    else FtmRejected(f"malformed entity ({type(error).__name__})"),
-                )
+            found = _one(number, line, sanctions, documents, agency, source)
+            if found is not None:
+                yield found
+
+
+# Parallel preparation: validation and conversion are pure CPU work, so worker processes do
+# them while the main process writes; the database sees exactly the same rows.
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(sanctions: dict, documents: dict, agency: str, source: str) -> None:
+    _WORKER.update(sanctions=sanctions, documents=documents, agency=agency, source=source)
+
+
+def _prepare_chunk(chunk: list[tuple[int, str]]) -> list[tuple[str | None, str, Any]]:
+    out: list[tuple[str | None, str, Any]] = []
+    for number, line in chunk:
+        found = _one(
+            number,
+            line,
+            _WORKER["sanctions"],
+            _WORKER["documents"],
+            _WORKER["agency"],
+            _WORKER["source"],
+        )
+        if found is None:
+            continue
+        ref, value = found
+        if isinstance(value, Exception):
+            out.append((ref, "error", rejection_reason(value)))
+        else:
+            out.append((ref, "ok", prepare(value)))
+    return out
+
+
+def _chunks(path: Path, size: int) -> Iterator[list[tuple[int, str]]]:
+    chunk: list[tuple[int, str]] = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if '"Sanction"' in line and '"schema": "Sanction"' in line:
+                continue  # already read by the first pass
+            chunk.append((number, line))
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+def _parallel_items(
+    path: Path, sanctions: dict, documents: dict, agency: str, source: str, workers: int
+) -> Iterator[tuple[str | None, Any]]:
+    context = multiprocessing.get_context("fork")
+    with context.Pool(
+        workers, initializer=_init_worker, initargs=(sanctions, documents, agency, source)
+    ) as pool:
+        for results in pool.imap(_prepare_chunk, _chunks(path, 500)):
+            for ref, kind, value in results:
+                yield ref, Prepared(value) if kind == "ok" else FtmRejected(value)
 
 
 def import_ftm(
@@ -232,8 +299,13 @@ def import_ftm(
     source: str = "ftm",
     progress: Progress | None = None,
     batch_size: int = 1000,
+    workers: int | None = None,
 ) -> ImportSummary:
-    """Import FtM subjects (not a whole list: nothing missing from the file is delisted)."""
+    """Import FtM subjects (not a whole list: nothing missing from the file is delisted).
+
+    ``workers``: processes that validate and convert records (default: one per CPU for files
+    over 20 000 lines, else none).
+    """
     sanctions, documents = _scan(path)
     activate, note = activation_for(settings, source.upper(), default_binding=False)
     options = ImportOptions(
@@ -247,9 +319,16 @@ def import_ftm(
         batch_size=batch_size,
     )
     agency = import_agency(settings)
-    return run_import(
-        session, options, _items(path, sanctions, documents, agency, source), progress=progress
+    if workers is None:
+        with path.open("rb") as handle:
+            large = sum(1 for _ in handle) > 20_000
+        workers = (os.cpu_count() or 1) if large and os.name == "posix" else 1
+    items = (
+        _parallel_items(path, sanctions, documents, agency, source, workers)
+        if workers > 1
+        else _items(path, sanctions, documents, agency, source)
     )
+    return run_import(session, options, items, progress=progress)
 
 
 def entry_to_ftm(entry: Entry) -> list[dict[str, Any]]:

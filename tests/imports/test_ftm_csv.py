@@ -95,9 +95,10 @@ def test_ftm_import_maps_and_rejects_one_by_one(engine, settings, tmp_path) -> N
     assert person.nationalities == ["JO"] and person.documents[0]["number"] == "ZX4410982"
     assert {n["name_type"] for n in person.names} == {"primary", "alias", "weak_alias"}
     assert person.legal_basis_instrument == "UNSC 1267"
-    with Session(engine) as session, session.begin():  # idempotent
-        again = import_ftm(session, path, settings)
-    assert again.created == 0 and again.unchanged == 2
+    with Session(engine) as session, session.begin():  # idempotent, also with worker processes
+        again = import_ftm(session, path, settings, workers=2)
+    assert again.created == 0 and again.unchanged == 2 and again.rejected_count == 3
+    assert {r["ref"] for r in again.rejected} == set(reasons)
 
 
 def test_ftm_export_round_trips_and_is_audited(engine, settings, tmp_path) -> None:

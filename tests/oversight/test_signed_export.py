@@ -281,3 +281,17 @@ def test_checkpoint_list_is_verifiable(client, headers, tmp_path, role) -> None:
     code, report = _verify(export, key, listing)
     assert code == 0, report
     assert report["checkpoints_checked"] >= 1
+
+
+def test_bad_export_parameters_are_a_clear_422(client, headers) -> None:
+    """Bad input: a 422 naming the parameter, never a 500."""
+    oversight = headers("oversight", agency="dpa")
+    response = client.get("/v1/audit/export", params={"since": "yesterday"}, headers=oversight)
+    assert response.status_code == 422
+    assert any(item["loc"][-1] == "since" for item in response.json()["detail"])
+    response = client.get("/v1/audit/export", params={"entry_id": "x" * 101}, headers=oversight)
+    assert response.status_code == 422
+    response = client.get(
+        "/v1/audit/export", headers=headers("oversight", agency="dpa", purpose=None)
+    )
+    assert response.status_code == 422  # X-Purpose is required for a disclosure
