@@ -56,7 +56,8 @@ def part_similarity(q: Part, c: Part) -> tuple[float, str]:
     """Similarity in [0, 1] of two tokens and the name of the rule that gave it."""
     if q.text == c.text:
         return 1.0, "exact"
-    cache_key = (q.text, q.writing, q.initial, c.text, c.writing, c.initial)
+    # Text, writing and legal flag determine everything else about a token (initial = length 1).
+    cache_key = (q.text, q.writing, q.legal, c.text, c.writing, c.legal)
     found = _cache.get(cache_key)
     if found is None:
         found = _similarity(q, c)
@@ -109,14 +110,14 @@ def _rule_similarity(q: Part, c: Part) -> tuple[float, str]:
         return 0.92 * Levenshtein.normalized_similarity(q.abjad_key, c.abjad_key), \
             "transliteration"
     qt, ct = q.text, c.text
+    if abs(len(qf) - len(cf)) > 3 and abs(len(qt) - len(ct)) > 3 and len(qt) + len(ct) < 24:
+        return 0.3, "typo"  # more than three letters apart: not a slip of the pen
     if len(qf) == len(cf) and qf[1:] == cf[1:] and qf[:1] + cf[:1] in _EQUIVALENT_INITIALS:
         return 0.93, "transliteration"
     prefix = _dropped_prefix(qf, cf) or _dropped_prefix(qt, ct)
     if prefix:
         return (0.93, "article") if prefix != "abd" else (0.85, "abd-prefix")
     longest = max(len(qf), len(cf), len(qt), len(ct))
-    if min(abs(len(qf) - len(cf)), abs(len(qt) - len(ct))) > 3 and longest < 12:
-        return 0.3, "typo"  # more than three letters apart: not a slip of the pen
     distance = Levenshtein.distance(qf, cf, score_cutoff=3)
     if q.key == c.key and distance <= (1 if max(len(qf), len(cf)) <= 7 else 2):
         return 0.93, "transliteration"
