@@ -18,16 +18,25 @@ class ErrorBody(BaseModel):
     request_id: str | None = None
 
 
+_ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "Malformed request",
+    401: "Missing or invalid bearer token",
+    403: "The token lacks a required scope",
+    404: "Not found, or not visible to you",
+    409: "Conflict with the current state",
+    412: "Stale version (If-Match)",
+    413: "Request body too large",
+    422: "Invalid input or a broken rule, with field paths",
+    428: "If-Match required",
+}
+
+# Errors are always JSON. The explicit content keeps them documented as application/json on
+# routes whose success response is something else (text letters, CSV, JSON lines): FastAPI
+# would otherwise file the error model under the route's own media type.
+_ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "Malformed request"},
-    401: {"model": ErrorBody, "description": "Missing or invalid bearer token"},
-    403: {"model": ErrorBody, "description": "The token lacks a required scope"},
-    404: {"model": ErrorBody, "description": "Not found, or not visible to you"},
-    409: {"model": ErrorBody, "description": "Conflict with the current state"},
-    412: {"model": ErrorBody, "description": "Stale version (If-Match)"},
-    413: {"model": ErrorBody, "description": "Request body too large"},
-    422: {"model": ErrorBody, "description": "Invalid input or a broken rule, with field paths"},
-    428: {"model": ErrorBody, "description": "If-Match required"},
+    status: {"model": ErrorBody, "description": description, "content": _ERROR_CONTENT}
+    for status, description in _ERROR_DESCRIPTIONS.items()
 }
 
 def _iso_datetime_only(value: Any) -> Any:
