@@ -14,7 +14,7 @@ from pathlib import Path
 
 from service.config import Settings, get_settings
 
-SUBCOMMAND_MODULES: tuple[str, ...] = ("service.oversight.cli", "service.imports.cli", "service.policy.cli")
+SUBCOMMAND_MODULES: tuple[str, ...] = ("service.oversight.cli", "service.imports.cli", "service.policy.cli", "service.screening.cli")
 
 
 def _cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:

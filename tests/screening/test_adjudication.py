@@ -141,3 +141,39 @@ def test_cleared_person_register(client, headers) -> None:
     after = screen(client, headers, traveller()).json()
     assert after["hits"][0]["status"] == "POSSIBLE_MATCH_REFER"
     assert client.get("/v1/audit/verify", headers=oversight).json()["ok"] is True
+
+
+def test_search_data_are_erased_after_retention_and_the_audit_still_verifies(
+        client, headers, settings) -> None:
+    """LG-consult-fields, LG-retention: the data used for a search are kept apart and erased after
+    the retention period; the screening keeps the id and digest, and the chain verifies."""
+    from sqlalchemy.orm import Session
+
+    from service.db.engine import make_engine
+    from service.models.screening import Screening, ScreeningQuery
+    from service.screening.retention import erase_expired_queries
+
+    active_entry(client, headers)
+    screening_id = screen(client, headers, traveller()).json()["screening_id"]
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session, session.begin():
+        assert erase_expired_queries(session, older_than_days=1) == 0
+        assert erase_expired_queries(session, older_than_days=0) == 1
+    with Session(engine) as session:
+        screening = session.get(Screening, screening_id)
+        query = session.get(ScreeningQuery, screening.query_id)
+        assert query.data is None and query.erased_at is not None and screening.query_digest
+    engine.dispose()
+    oversight = headers("oversight", agency="dpa", sub="olivia", purpose="lawfulness check")
+    events = client.get("/v1/audit/events", params={"action": "screening.queries.erase"},
+                        headers=oversight).json()["items"]
+    assert [e["details"]["erased"] for e in events] == [0, 1]
+    # A false positive can still be decided, but can no longer be remembered for the traveller.
+    hit = client.get(f"/v1/screenings/{screening_id}",
+                     headers=headers("reviewer", agency="police", purpose="adjudication"))
+    decided = client.post(
+        f"/v1/screenings/{screening_id}/hits/{hit.json()['hits'][0]['hit_id']}/decision",
+        json={"decision": "false_positive", "reason": "late review"},
+        headers=headers(**REVIEWER, purpose=None))
+    assert decided.status_code == 201 and decided.json()["remembers_traveller"] is False
+    assert client.get("/v1/audit/verify", headers=oversight).json()["ok"] is True
