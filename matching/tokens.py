@@ -337,9 +337,18 @@ def name_tokens(name: str, *, kind: str) -> tuple[list[RawToken], str]:
     return _organisation_tokens(texts, writing), script
 
 
+# Abbreviated words in organisation names, written out so both spellings meet.
+_ORG_ABBREVIATIONS = {"intl": "international", "int": "international", "natl": "national",
+                      "assn": "association", "assoc": "association", "dept": "department",
+                      "univ": "university", "mfg": "manufacturing", "bros": "brothers",
+                      "svcs": "services", "svc": "service", "ctr": "center", "centre": "center",
+                      "org": "organization", "organisation": "organization"}
+
+
 def _organisation_tokens(texts: list[str], writing: dict[str, str]) -> list[RawToken]:
     # Spelled-out letters first (A.B.C., L.L.C.), then multi-word legal forms.
     texts = _apply_phrases(_numbers_as_digits(_join_letter_runs(texts)))
+    texts = [_ORG_ABBREVIATIONS.get(text, text) for text in texts]
     tokens: list[RawToken] = []
     for index, text in enumerate(texts):
         if text in _ORG_STOPWORDS or (text in _ARTICLES and index + 1 < len(texts)):
