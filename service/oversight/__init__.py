@@ -10,8 +10,14 @@ from typing import Any
 
 
 def install(app: Any, container: Any) -> None:
-    """Attach the oversight routers (called by ``service.plugins``)."""
+    """Attach the oversight routers, and the periodic checkpoint task when configured."""
     from service.oversight.endpoints import audit_router, reports_router
+    from service.oversight.settings import oversight_settings
 
     app.include_router(audit_router)
     app.include_router(reports_router)
+    interval = oversight_settings().audit_checkpoint_interval_seconds
+    if interval > 0:
+        from service.oversight.periodic import start_periodic_checkpoints
+
+        start_periodic_checkpoints(container, interval)

@@ -33,8 +33,16 @@ class OversightSettings(BaseSettings):
         description="Without a policy pack: UN list entries are binding and "
         "activated on import (otherwise they wait in the review queue)",
     )
-    import_agency: str = Field(
-        default="fusion-cell", description="originating_agency of imported entries"
+    audit_checkpoint_interval_seconds: float = Field(
+        default=0,
+        ge=0,
+        description="Sign a checkpoint of the audit chain this often inside the "
+        "service (0: off; run `watchlist audit checkpoint` from a scheduler instead)",
+    )
+    import_agency: str | None = Field(
+        default=None,
+        description="originating_agency of imported entries (default: the "
+        "fusion cell, WATCHLIST_REVIEW_AGENCY), the accuracy owner (DQ-owner-accuracy)",
     )
 
 

@@ -11,17 +11,50 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from service.db.base import utcnow
 from service.entries.convert import to_out
 from service.entries.repository import versions
+from service.models.audit import AuditEvent
 from service.models.entry import Entry
 from service.oversight.lookup import model
 
-RESTRICTED_FIELDS = ("articulable_facts", "derogatory_items", "version reasons")
+RESTRICTED_FIELDS = ("articulable_facts", "derogatory_items", "version reasons", "processing log")
+
+
+def processing_log(session: Session, entry_id: str) -> list[list[Any]]:
+    """Audit events about the entry, aggregated: operation, action, agencies, count, dates."""
+    rows = session.execute(
+        select(
+            AuditEvent.operation,
+            AuditEvent.action,
+            AuditEvent.actor_agency,
+            func.count(),
+            func.min(AuditEvent.occurred_at),
+            func.max(AuditEvent.occurred_at),
+        )
+        .where(AuditEvent.target_id == entry_id)
+        .group_by(AuditEvent.operation, AuditEvent.action, AuditEvent.actor_agency)
+        .order_by(AuditEvent.operation, AuditEvent.action)
+    ).all()
+    merged: dict[tuple[str, str], list[Any]] = {}
+    for operation, action, agency, count, first, last in rows:
+        first, last = (_as_date(first), _as_date(last))
+        item = merged.setdefault((operation, action), [operation, action, set(), 0, first, last])
+        item[2].add(agency)
+        item[3] += count
+        item[4], item[5] = min(item[4], first), max(item[5], last)
+    return [
+        [o, a, ", ".join(sorted(agencies)), n, f, la]
+        for (o, a, agencies, n, f, la) in merged.values()
+    ]
+
+
+def _as_date(value: Any) -> str:
+    return value.date().isoformat() if hasattr(value, "date") else str(value)[:10]
 
 
 def recorded_restrictions(session: Session, entry_id: str) -> list[dict[str, str]]:
@@ -144,6 +177,18 @@ def render_report(
             for v in history
         ],
     )
+    lines += ["## Processing log (LG-use-limit)", ""]
+    if restricted:
+        lines += [notice, ""]
+    else:
+        lines += [
+            "Every recorded operation on this entry, by kind, so its lawfulness can be checked.",
+            "",
+            *_table(
+                ["operation", "action", "agencies", "count", "first", "last"],
+                processing_log(session, entry.id),
+            ),
+        ]
     if restricted:
         lines += ["Notes: fields withheld: " + ", ".join(RESTRICTED_FIELDS) + ".", ""]
     meta = {

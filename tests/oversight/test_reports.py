@@ -189,6 +189,8 @@ def test_subject_access_report_shows_data_and_history(client, headers) -> None:
     assert "Qasim Yusuf Tahiri" in text and "ZX4410982" in text and "RCN-1" in text
     assert "| 1 |" in text and "| 2 |" in text and "new passport seen" in text
     assert "alice" not in text  # officials' identities are not part of the subject's data
+    # LG-use-limit: the subject can check how the data were used (aggregated processing log).
+    assert "## Processing log" in text and "| collection | entry.nominate | police | 1 |" in text
     assert (
         client.get(
             f"/v1/reports/subject-access/{entry_id}", headers=headers("oversight", **OVERSIGHT)

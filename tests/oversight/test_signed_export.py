@@ -295,3 +295,13 @@ def test_bad_export_parameters_are_a_clear_422(client, headers) -> None:
         "/v1/audit/export", headers=headers("oversight", agency="dpa", purpose=None)
     )
     assert response.status_code == 422  # X-Purpose is required for a disclosure
+
+
+def test_periodic_checkpoint_task_signs_the_head(app, client, headers, monkeypatch) -> None:  # noqa: ANN001
+    """OV-console: the in-service schedule writes the same signed checkpoints as the CLI."""
+    from service.oversight.periodic import checkpoint_once
+
+    seq = checkpoint_once(app.state.container)
+    page = client.get("/v1/audit/checkpoints", headers=headers("oversight", agency="dpa")).json()
+    assert [item["seq"] for item in page["items"]] == [seq]
+    assert page["items"][0]["reason"] == "scheduled"
