@@ -22,6 +22,10 @@ Aligned = tuple[tuple[int, ...], tuple[int, ...], float, str]
 
 # Pairs less similar than this are not aligned at all.
 MIN_PAIR_SIMILARITY = 0.7
+# Below that, a leftover pair this similar is weak evidence, not a flat conflict: it counts for
+# a fraction of its similarity (Hassan / Hussein still differ).
+NEAR_MISS_SIMILARITY = 0.5
+NEAR_MISS_CREDIT = 0.5
 # A compound (two or three tokens against one) must be a near-certain rendering to be used.
 COMPOUND_SIMILARITY = 0.88
 # Initials standing for a whole name: usual for organisations (PLA), rarer for persons (JC).
@@ -31,6 +35,7 @@ ACRONYM_SIMILARITY = {"organisation": 0.9, "person": 0.8}
 def align(query: PreparedName, candidate: PreparedName) -> list[Aligned]:
     """Best-first one-to-one alignment of the tokens of two names, compounds included."""
     scored = []
+    near = []
     cparts = candidate.parts
     for i, qp in enumerate(query.parts):
         qtext = qp.text
@@ -41,6 +46,8 @@ def align(query: PreparedName, candidate: PreparedName) -> list[Aligned]:
             similarity, rule = part_similarity(qp, cp)
             if similarity >= MIN_PAIR_SIMILARITY:
                 scored.append((similarity, (i,), (j,), rule))
+            elif similarity >= NEAR_MISS_SIMILARITY:
+                near.append((similarity * NEAR_MISS_CREDIT, (i,), (j,), "near-miss"))
     aligned = _greedy(scored)
     # Tokens a compound may still claim: unmatched, or matched only weakly.
     open_q = set(range(len(query.parts)))
@@ -53,7 +60,16 @@ def align(query: PreparedName, candidate: PreparedName) -> list[Aligned]:
                               or candidate.acronym):
         extra = _compound_pairs(query, candidate, open_q, open_c)
         if extra:
-            aligned = _greedy(scored + extra)
+            scored += extra
+            aligned = _greedy(scored)
+    if near:
+        # Leftover tokens that are alike without being renderings of each other (Muserref /
+        # Musharraf) are weak evidence rather than a flat conflict.
+        used_q = {i for qi, _, _, _ in aligned for i in qi}
+        used_c = {j for _, cj, _, _ in aligned for j in cj}
+        near = [item for item in near if item[1][0] not in used_q and item[2][0] not in used_c]
+        if near:
+            aligned += _greedy(near)
     return aligned
 
 

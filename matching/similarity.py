@@ -147,5 +147,5 @@ def _typo_similarity(distance: int, longest: int) -> float:
     if distance == 1:
         return 0.9 if longest >= 5 else 0.85 if longest == 4 else 0.6
     if distance == 2:
-        return 0.8 if longest >= 9 else 0.72 if longest >= 7 else 0.5
+        return 0.8 if longest >= 9 else 0.72 if longest >= 7 else 0.5 if longest >= 5 else 0.3
     return max(0.0, 0.6 - 0.1 * (distance - 3)) if longest >= 12 else 0.3
