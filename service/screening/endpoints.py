@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
@@ -38,15 +39,40 @@ DB_UNAVAILABLE = ("the watchlist database is unavailable: the screening could no
                   "procedure")
 
 
-# Commits get their own threads. With the shared thread pool, a commit queues behind every
-# handler that arrived before it; those handlers wait for the audit chain's head row, which the
-# uncommitted transaction holds, so under load everything stalls until pool timeouts.
+# Screening work runs on a few dedicated threads, and each request's transaction is committed on
+# the thread that ran the endpoint, right after it returns. The audit write locks the chain's
+# head row until commit; if the commit went back through the event loop and the shared thread
+# pool, it would queue behind requests that wait for that very lock, and under load the whole
+# service would convoy behind one transaction. Few threads also keep the GIL, which the lock
+# holder needs after every database round trip, from being shared among dozens of searches.
+_WORKERS = anyio.CapacityLimiter(4)
 _COMMITS = anyio.CapacityLimiter(16)
+
+
+def _committed_on_worker(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a sync endpoint on a screening worker and commit its session on the same thread."""
+
+    @functools.wraps(endpoint)
+    async def run(**kwargs: Any) -> Any:
+        def work() -> Any:
+            result = endpoint(**kwargs)
+            session = kwargs.get("session")
+            if session is not None and session.in_transaction():
+                session.commit()
+            return result
+
+        return await anyio.to_thread.run_sync(work, limiter=_WORKERS)
+
+    return run
 
 
 class ScreeningRoute(APIRoute):
     """One transaction per request, committed once after the endpoint returns (as
-    ``TransactionalRoute``), on dedicated commit threads; a database failure is a clear 503."""
+    ``TransactionalRoute``, but on the endpoint's own worker thread); a database failure is a
+    clear 503."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, _committed_on_worker(endpoint), **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
