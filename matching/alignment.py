@@ -56,7 +56,8 @@ def align(query: PreparedName, candidate: PreparedName) -> list[Aligned]:
         if similarity >= 0.9:
             open_q.difference_update(qi)
             open_c.difference_update(cj)
-    if open_q and open_c and (query.joins or candidate.joins or query.acronym
+    # (A name of one token has no joins: its ``joins`` is empty and never built.)
+    if open_q and open_c and (len(query.parts) > 1 or len(cparts) > 1 or query.acronym
                               or candidate.acronym):
         extra = _compound_pairs(query, candidate, open_q, open_c)
         if extra:
@@ -119,9 +120,11 @@ def _compound_pairs(query: PreparedName, candidate: PreparedName, open_q: set[in
     out = []
     # A compound needs its first letter on the other side (same kind of script only).
     mixed = query.writings != candidate.writings or len(query.writings) > 1
-    if candidate.joins and (mixed or not query.firsts.isdisjoint(candidate.join_firsts)):
+    if len(candidate.parts) > 1 and (
+        mixed or not query.firsts.isdisjoint(candidate.join_firsts)
+    ):
         out = _joined_matches(query.parts, candidate.joins, open_q, open_c, single_is_query=True)
-    if query.joins and (mixed or not candidate.firsts.isdisjoint(query.join_firsts)):
+    if len(query.parts) > 1 and (mixed or not candidate.firsts.isdisjoint(query.join_firsts)):
         out += _joined_matches(candidate.parts, query.joins, open_c, open_q,
                                single_is_query=False)
     if candidate.acronym and query.short_tokens:

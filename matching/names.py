@@ -64,7 +64,7 @@ class PreparedName:
     keys: tuple[str, ...]
     script: str
     parts: tuple[Part, ...] = ()
-    joins: tuple[tuple[int, int, Part], ...] = ()
+    joins: Sequence[tuple[int, int, Part]] = ()
     legal: tuple[bool, ...] = ()
     segments: tuple[int, ...] = ()
     acronym: str = ""
@@ -116,15 +116,7 @@ def prepare_name(name: str, *, kind: str = "person") -> PreparedName:
         make_part(token.text, writing=token.writing, initial=token.initial, legal=token.legal)
         for token in raw
     )
-    joins = tuple(
-        (start, start + size, make_part(
-            "".join(token.text for token in raw[start: start + size]),
-            writing=raw[start].writing, initial=False))
-        for size in (2, 3)
-        for start in range(len(raw) - size + 1)
-        # A legal form may end a compound (SiemensAG), never start or sit inside one.
-        if not any(token.legal for token in raw[start: start + size - 1])
-    )
+    joins = LazyJoins(tuple(raw)) if len(raw) > 1 else ()
     acronym = "".join(token.text[0] for token in raw if not token.legal)
     return PreparedName(
         original=name,
@@ -140,12 +132,56 @@ def prepare_name(name: str, *, kind: str = "person") -> PreparedName:
         initials_only=all(token.initial for token in raw),
         writings=frozenset(token.writing for token in raw),
         firsts=frozenset(c for part in parts for c in part.folded[:2]),
-        join_firsts=frozenset(c for _, _, part in joins for c in part.folded[:2]),
+        # Joined runs start like their first token, romanised or folded (a superset is fine).
+        join_firsts=frozenset(c for part in parts[:-1] for c in part.folded[:2] + part.text[:2]),
         short_tokens=frozenset(i for i, token in enumerate(raw)
                                if not token.legal and 2 <= len(token.text) <= 6
                                and token.text.isalpha()),
         weights=tuple(_base_weight(token) for token in raw),
     )
+
+
+class LazyJoins(Sequence):
+    """Adjacent tokens written as one word (spans of two and three tokens; a legal form only at
+    the end), built on first use: the scorer needs them only for names that do not align token
+    by token, and building them for every prepared name would double the preparation time."""
+
+    __slots__ = ("_raw", "_built")
+
+    def __init__(self, raw: tuple) -> None:
+        self._raw = raw
+        self._built: tuple | None = None
+
+    def _joins(self) -> tuple:
+        if self._built is None:
+            raw = self._raw
+            # Racing threads build equal tuples; the assignment is atomic.
+            self._built = tuple(
+                (start, start + size, make_part(
+                    "".join(token.text for token in raw[start: start + size]),
+                    writing=raw[start].writing, initial=False))
+                for size in (2, 3)
+                for start in range(len(raw) - size + 1)
+                if not any(token.legal for token in raw[start: start + size - 1])
+            )
+        return self._built
+
+    def __len__(self) -> int:
+        return len(self._joins())
+
+    def __getitem__(self, index):
+        return self._joins()[index]
+
+    def __iter__(self):
+        return iter(self._joins())
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == tuple(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LazyJoins({len(self._raw)} tokens)"
 
 
 def _base_weight(token) -> float:

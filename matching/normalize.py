@@ -28,6 +28,7 @@ _CONFUSABLE_TO_LATIN = {
 
 # Separators that carry no letters: hyphens of all kinds, slashes, dots and brackets become spaces.
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_/\\.,;:()\[\]{}\"“”«»|+*#~·・‧•&]+")
+_ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 # Apostrophe-like marks (ayn, hamza, quotes) are dropped so that "Ba'asyir" == "Baasyir".
 _APOSTROPHES = re.compile(r"['`´‘’‛′ʹʻʼʽʾʿˈˊˋ˴ʺ″]")
 
@@ -67,6 +68,8 @@ def script_of(char: str) -> str:
 
 def dominant_script(text: str) -> str:
     """The script that most letters of ``text`` belong to ("Latin" for a name without letters)."""
+    if text.isascii():
+        return "Latin"
     counts: dict[str, int] = {}
     for char in text:
         if char.isalpha():
@@ -114,10 +117,13 @@ def clean_text(text: str) -> str:
     invisible characters and combining marks are removed, apostrophes dropped, and every kind of
     separator becomes one space. Letters of every script are kept: transliteration comes later.
     """
-    text = unicodedata.normalize("NFKC", text)
-    text = unicodedata.normalize("NFC", text).translate(_DIGRAPH_LETTERS)
-    text = strip_marks(text)
-    text = "".join(char for char in text if not _is_invisible(char))
+    if text.isascii():
+        # Fast path for most list names: nothing to decompose, only control characters to drop.
+        text = _ASCII_CONTROLS.sub("", text)
+    else:
+        text = unicodedata.normalize("NFKC", text).translate(_DIGRAPH_LETTERS)
+        text = strip_marks(text)
+        text = "".join(char for char in text if not _is_invisible(char))
     text = _APOSTROPHES.sub("", text)
     text = text.casefold()
     text = _SEPARATORS.sub(" ", text)

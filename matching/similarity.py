@@ -9,6 +9,7 @@ pen matches but merely similar names (Ghazali / Ghamari) do not.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz.distance import OSA, Indel, Levenshtein
@@ -34,7 +35,15 @@ class Part(NamedTuple):
 
 
 def make_part(text: str, *, writing: str, initial: bool, legal: bool = False) -> Part:
-    """Precompute the folded spelling, keys and equivalence groups of a canonical token."""
+    """Precompute the folded spelling, keys and equivalence groups of a canonical token.
+
+    Memoised: list names repeat the same tokens endlessly, and a ``Part`` is immutable.
+    """
+    return _make_part(text, writing, initial, legal)
+
+
+@lru_cache(maxsize=262_144)
+def _make_part(text: str, writing: str, initial: bool, legal: bool) -> Part:
     folded = fold(text)
     return Part(text, folded, skeleton(folded), abjad_key(folded), syllabic_key(folded),
                 writing, initial, legal, groups_of(folded))

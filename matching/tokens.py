@@ -269,6 +269,9 @@ def _apply_phrases(words: list[str]) -> list[str]:
     return text.split()
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
 def writing_of(script: str) -> str:
     """How a script spells names: all sounds ("full"), consonants only, or by syllables."""
     if script in ABJAD_SCRIPTS:
@@ -282,6 +285,12 @@ def _words(text: str, script: str) -> list[tuple[str, str]]:
     """Romanised words of a cleaned name, each with how its script spelled it."""
     out: list[tuple[str, str]] = []
     for position, word in enumerate(text.split()):
+        if word.isascii():
+            # Fast path: an ASCII word is Latin and needs no romanisation.
+            spelled = _NOT_ALNUM.sub("", word)
+            if spelled and (not spelled.isdigit() or word.isdigit()):
+                out.append((spelled, "full"))
+            continue
         scripts = {script_of(char) for char in word if char.isalpha()}
         if not scripts:
             if word.isdigit():
@@ -295,7 +304,7 @@ def _words(text: str, script: str) -> list[tuple[str, str]]:
             # The Arabic article is written attached; Latin renderings often drop it.
             word = word[2:]
         for spelled in romanize(word, word_script, name_position=position):
-            spelled = re.sub(r"[^a-z0-9]", "", spelled.lower())
+            spelled = _NOT_ALNUM.sub("", spelled.lower())
             if spelled:
                 out.append((spelled, writing_of(word_script)))
     return out
