@@ -298,6 +298,14 @@ def run(report: Callable[[str], None] = print) -> dict[str, dict[str, dict[str, 
     name_pairs = load_name_pairs(data)
     sample_size = int(os.environ.get("BENCH_PEER_SAMPLE", "0"))
     peer_indexes = stratified_sample(name_pairs, sample_size) if sample_size else None
+    report(f"{ALGORITHM} threshold {DEFAULT_THRESHOLD} (matching.names.DEFAULT_THRESHOLD, fixed "
+           f"before any benchmark run); logic-v2 at its own {PEER_THRESHOLD}; baseline at "
+           f"{BASELINE_THRESHOLD}. 'best F1' thresholds are shown for information only.")
+    report("logic-v2 is scored on " + (
+        f"a stratified sample of {sample_size} pairs (seed {SAMPLE_SEED})" if sample_size
+        else "every pair (no sampling)") + ". Rows marked train-table come from resources our "
+        "equivalence table was built from (rigour groups, netranslit *_80): read the held-out "
+        "rows for generalisation.")
     figures = {
         "name_pairs": _evaluate(
             report, "pairs/name_pairs.csv", name_pairs, engines, peer_indexes,
