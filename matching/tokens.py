@@ -40,6 +40,8 @@ _HONORIFICS = frozenset({
     "capt", "lt", "lieutenant", "brigadier", "brig", "admiral", "adm", "sgt", "sergeant",
     "commander", "cmdr", "jr", "sr", "junior", "senior", "ii", "iii", "iv", "hon", "rev",
     "shri", "sri", "smt", "h.e", "his", "her", "excellency", "hrh", "prince", "emir",
+    "president", "ayatollah", "ayatolla", "hojatoleslam", "hojjatoleslam", "chairman",
+    "senator", "minister", "marshal", "judge",
 })
 # Definite articles (Arabic al- and its assimilated forms) and kinship words. They are kept out
 # of the tokens that are scored: "Osama bin Laden" and "Usama Ladin" name the same man.
