@@ -45,6 +45,7 @@ from service.imports.countries import country_code
 from service.imports.service import (
     Progress,
     activation_for,
+    entry_rules,
     file_sha256,
     import_agency,
     importer_actor,
@@ -225,6 +226,7 @@ def import_csv(
         review_months=settings.default_review_months,
         file_sha256=file_sha256(path),
         activation_note=note,
+        rules=entry_rules(settings),
         batch_size=batch_size,
     )
     return run_import(

@@ -44,6 +44,7 @@ from service.imports.countries import country_code
 from service.imports.service import (
     Progress,
     activation_for,
+    entry_rules,
     file_sha256,
     import_agency,
     importer_actor,
@@ -258,10 +259,12 @@ def _prepare_chunk(chunk: list[tuple[int, str]]) -> list[tuple[str | None, str, 
         if found is None:
             continue
         ref, value = found
-        if isinstance(value, Exception):
-            out.append((ref, "error", rejection_reason(value)))
-        else:
+        try:
+            if isinstance(value, Exception):
+                raise value
             out.append((ref, "ok", prepare(value)))
+        except ValueError as error:
+            out.append((ref, "error", rejection_reason(error)))
     return out
 
 
@@ -316,6 +319,7 @@ def import_ftm(
         review_months=settings.default_review_months,
         file_sha256=file_sha256(path),
         activation_note=note,
+        rules=entry_rules(settings),
         batch_size=batch_size,
     )
     agency = import_agency(settings)

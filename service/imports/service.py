@@ -59,6 +59,20 @@ def _policy_pack(settings: Settings, extensions: dict[str, Any] | None) -> Any:
         return None
 
 
+def entry_rules(settings: Settings, extensions: dict[str, Any] | None = None) -> Any:
+    """The policy feature's nomination rules (RD-no-moot), when that feature is installed."""
+    if extensions and extensions.get("entry_rules") is not None:
+        return extensions["entry_rules"]
+    pack = _policy_pack(settings, extensions)
+    if pack is None:
+        return None
+    try:
+        from service.policy.entry_rules import EntryRules
+    except ImportError:
+        return None
+    return EntryRules(pack)
+
+
 def activation_for(
     settings: Settings,
     policy_source: str,
@@ -121,5 +135,6 @@ def import_un(
         review_months=settings.default_review_months,
         file_sha256=file_sha256(path),
         activation_note=note,
+        rules=entry_rules(settings, extensions),
     )
     return run_import(session, options, items(), progress=progress, warnings=warnings)

@@ -26,11 +26,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from policies import PolicyError, is_minor, parse_birth_date
 from service.auth.principal import SystemActor
 from service.db.base import utcnow
 from service.entries import feed
 from service.entries.convert import snapshot, stored_birth_dates, stored_names
-from service.entries.schemas import EntryCreate
+from service.entries.schemas import DataSubjectCategory, EntryCreate
+from service.entries.service import ASSOCIATE_ACTIONS
+from service.errors import ServiceError
 from service.imports import audit_batch, bulk
 from service.models.audit import AuditEvent
 from service.models.entry import Entry, EntryVersion
@@ -51,6 +54,7 @@ class ImportOptions:
     batch_size: int = 500
     file_sha256: str | None = None
     activation_note: str = ""
+    rules: Any = None  # service.policy EntryRules when the policy feature is installed
 
 
 @dataclass
@@ -115,8 +119,43 @@ def columns_digest(columns: dict[str, Any]) -> str:
     return hashlib.sha256(material.encode()).hexdigest()
 
 
+class RecordRuleViolation(ValueError):
+    """A record that is well-formed but breaks a nomination rule (named in the message)."""
+
+
+def check_record_rules(data: EntryCreate) -> None:
+    """The rules ``nominate`` applies beyond the schema, for records without a nominator.
+
+    LB-association: contacts and associates carry only low-intrusion action codes. CH-minor: an
+    entry on a minor carries a best-interests justification. (RD-no-moot needs the database and
+    is checked by the writer.)
+    """
+    if (
+        data.data_subject_category == DataSubjectCategory.OTHER_PARTY
+        and data.action_on_hit not in ASSOCIATE_ACTIONS
+    ):
+        raise RecordRuleViolation(
+            "action_on_hit: contacts and associates (OTHER_PARTY) may only carry the action "
+            "codes " + ", ".join(sorted(a.value for a in ASSOCIATE_ACTIONS)) + " (LB-association)"
+        )
+    if not (data.best_interests_justification or "").strip():
+        dates = []
+        for item in data.birth_dates:
+            for value in (item.date, item.date_to):
+                if value:
+                    try:
+                        dates.append(parse_birth_date(value))
+                    except PolicyError:
+                        continue  # validated by the schema already; cannot make a minor
+        if is_minor(dates, utcnow()):
+            raise RecordRuleViolation(
+                "best_interests_justification is required: the subject may be a minor (CH-minor)"
+            )
+
+
 def prepare(data: EntryCreate) -> tuple[str, dict[str, Any]]:
     """(content digest, stored columns) of a validated record. Pure: runs in worker processes."""
+    check_record_rules(data)
     columns = entry_columns(data)
     return columns_digest(columns), columns
 
@@ -174,6 +213,7 @@ class _Importer:
         )
         session.add(self.run)
         self.summary = ImportSummary(self.run.id, options.source, options.edition)
+        self.relisting = options.rules if _any_redress_delisting(session, options.rules) else None
         self.records: dict[str, ImportRecord] = {
             record.source_ref: record
             for record in session.execute(
@@ -203,6 +243,10 @@ class _Importer:
                 outcomes.append((ref, "unchanged"))
                 continue
             if record is None or record.entry_id not in loaded:
+                refused = self._relisting_refused(columns)
+                if refused:
+                    outcomes.append((ref, f"rejected:{refused}"))
+                    continue
                 if record is not None:  # the entry it made was erased since: start afresh
                     session.delete(record)
                 creations.append((ref, digest, columns))
@@ -229,6 +273,22 @@ class _Importer:
         self._create(creations)
         session.flush()
         return outcomes
+
+    def _relisting_refused(self, columns: dict[str, Any]) -> str | None:
+        """RD-no-moot: a person delisted through redress is not listed again on the same facts."""
+        if self.relisting is None:
+            return None
+        try:
+            self.relisting.check_relisting(
+                self.session,
+                columns["names"],
+                columns["birth_dates"],
+                columns["articulable_facts"],
+                columns["derogatory_items"],
+            )
+        except ServiceError as error:
+            return f"{error.message} (RD-no-moot)"
+        return None
 
     def _create(self, creations: list[tuple[str, str, dict[str, Any]]]) -> None:
         """New entries through the bulk path, with version, import record, audit and feed."""
@@ -297,6 +357,9 @@ class _Importer:
                 *([(feed_model.__table__, changes)] if feed_model is not None else []),
             ],
         )
+        moved = getattr(feed, "FEED_MOVED", None)
+        if moved:  # as feed.entry_changed does: this process's index picks the rows up at once
+            self.session.info[moved] = True
         if feed_model is None:  # no change feed table: let the feed hook decide
             for row in entries:
                 feed.entry_changed(self.session, SimpleNamespace(id=row["id"]), "imported")
@@ -412,6 +475,14 @@ class _Importer:
             self.session.flush()
 
 
+def _any_redress_delisting(session: Session, rules: Any) -> bool:
+    """Whether RD-no-moot can refuse anything (skips a query per record when it cannot)."""
+    delisting = model("RedressDelistingRecord")
+    if rules is None or delisting is None or not hasattr(rules, "check_relisting"):
+        return False
+    return session.execute(select(delisting.id).limit(1)).first() is not None
+
+
 def run_import(
     session: Session,
     options: ImportOptions,
@@ -444,6 +515,8 @@ def run_import(
             if outcome == "created":
                 summary.created += 1
                 summary.created_refs.append(ref)
+            elif outcome.startswith("rejected:"):
+                summary.reject(ref, outcome.removeprefix("rejected:"))
             elif outcome == "updated":
                 summary.updated += 1
                 summary.updated_refs.append(ref)
@@ -465,8 +538,14 @@ def run_import(
         if ref in seen:
             summary.reject(ref, "the reference occurs more than once in this file")
             continue
+        if not isinstance(data, Prepared):
+            try:
+                data = Prepared(prepare(data))
+            except ValueError as error:
+                summary.reject(ref, rejection_reason(error))
+                continue
         seen.add(ref)
-        batch.append((ref, data if isinstance(data, Prepared) else Prepared(prepare(data))))
+        batch.append((ref, data))
         if len(batch) >= options.batch_size:
             flush_batch()
     flush_batch()

@@ -177,17 +177,24 @@ def test_csv_import_follows_the_documented_mapping(engine, settings, tmp_path) -
     bad_category = {**GOOD_ROW, "ref": "c-2", "data_subject_category": "TERRORIST"}
     no_basis = {**GOOD_ROW, "ref": "c-3", "legal_basis_instrument": ""}
     bad_date = {**GOOD_ROW, "ref": "c-4", "birth_dates": "14/07/1984"}
-    path = _csv(tmp_path / "in.csv", [GOOD_ROW, bad_category, no_basis, bad_date])
+    associate = {**GOOD_ROW, "ref": "c-5", "data_subject_category": "OTHER_PARTY"}
+    minor = {**GOOD_ROW, "ref": "c-6", "birth_dates": "2016-03-01"}
+    associate_ok = {**GOOD_ROW, "ref": "c-7", "data_subject_category": "OTHER_PARTY",
+                    "action_on_hit": "discreet_check"}
+    path = _csv(tmp_path / "in.csv",
+                [GOOD_ROW, bad_category, no_basis, bad_date, associate, minor, associate_ok])
     with Session(engine) as session, session.begin():
         summary = import_csv(session, path, settings)
-    assert summary.created == 1 and summary.rejected_count == 3
+    assert summary.created == 2 and summary.rejected_count == 5, summary.rejected
     reasons = {r["ref"]: r["reason"] for r in summary.rejected}
     assert "data_subject_category" in reasons["c-2"]
     assert "legal_basis_instrument" in reasons["c-3"]
     assert "birth_dates" in reasons["c-4"]
+    assert "LB-association" in reasons["c-5"]  # the same rules as an API nomination
+    assert "CH-minor" in reasons["c-6"]
     with Session(engine) as session:
         entry = session.execute(select(Entry).where(Entry.source_ref == "c-1")).scalar_one()
-        assert session.execute(select(func.count()).select_from(Entry)).scalar_one() == 1
+        assert session.execute(select(func.count()).select_from(Entry)).scalar_one() == 2
     assert entry.nationalities == ["JO", "IQ"]
     assert entry.birth_dates[1] == {"date": "1983", "date_to": "1985", "precision": "year"}
     assert entry.documents[0]["issuing_country"] == "JO"
