@@ -59,3 +59,23 @@ def test_dominant_script(text, script):
 def test_empty_and_symbol_only_names_score_zero():
     assert compare_names("", "Osama bin Laden") == 0.0
     assert compare_names("***", "---") == 0.0
+
+
+def test_arbitrary_unicode_never_raises_and_stays_in_range():
+    """Any string from any block (controls, emoji, private planes) is a valid, scorable name."""
+    import random
+
+    rng = random.Random(0)
+    blocks = [(0x20, 0x7E), (0xA0, 0x24F), (0x300, 0x36F), (0x370, 0x4FF), (0x590, 0x6FF),
+              (0xFB50, 0xFEFF), (0xAC00, 0xD7A3), (0x4E00, 0x9FFF), (0x3040, 0x30FF),
+              (0x2000, 0x206F), (0xFF00, 0xFFEF), (0x1F600, 0x1F64F), (0x900, 0xE7F)]
+
+    def noise() -> str:
+        return "".join(chr(rng.randint(*rng.choice(blocks))) for _ in range(rng.randint(0, 25)))
+
+    for _ in range(1500):
+        a, b = noise(), noise()
+        for kind in ("person", "organisation"):
+            assert 0.0 <= compare_names(a, b, kind=kind) <= 1.0
+            prepared = prepare_name(a, kind=kind)
+            assert len(prepared.keys) == len(prepared.tokens)
