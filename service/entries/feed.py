@@ -14,7 +14,11 @@ from service.db.base import utcnow
 from service.models.entry import Entry
 from service.models.screening import EntryChange
 
+FEED_MOVED = "entry_feed_moved"
+
 
 def entry_changed(session: Session, entry: Entry, change: str) -> None:
     """Append ``change`` (nominated, approve, updated, suspend, delist, ...) for ``entry``."""
     session.add(EntryChange(entry_id=entry.id, change=change[:40], at=utcnow()))
+    # Lets this process's screening index apply the change as soon as it commits.
+    session.info[FEED_MOVED] = True

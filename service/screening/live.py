@@ -25,15 +25,18 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, or_, select
+from sqlalchemy import Connection, Engine, event, func, or_, select
+from sqlalchemy.orm import Session
 
 from service.config import Settings
 from service.db.base import utcnow
+from service.entries.feed import FEED_MOVED
 from service.logging import get_logger
 from service.models.entry import Entry, EntryShare
 from service.models.screening import EntryChange
@@ -83,8 +86,31 @@ def entry_record(kind: str, names: list[dict[str, Any]], birth_dates: list[dict[
     }
 
 
-class IndexUnavailable(RuntimeError):
-    """The feed could not be read (the database is unreachable)."""
+# The live index of each engine in this process, for the after-commit hook below.
+_BY_ENGINE: weakref.WeakKeyDictionary[Engine, LiveIndex] = weakref.WeakKeyDictionary()
+
+
+@event.listens_for(Session, "after_commit")
+def _apply_own_changes(session: Session) -> None:
+    """A transaction of this process changed entries: apply it before the next screening.
+
+    Other processes see the change through the follower thread within one poll interval; this
+    process sees it at once, so an officer who delists someone is never answered from the list
+    as it was before their own change.
+    """
+    if not session.info.pop(FEED_MOVED, False):
+        return
+    bind = session.get_bind()
+    live = _BY_ENGINE.get(bind) if isinstance(bind, Engine) else None
+    if live is None:
+        return
+    try:
+        with bind.connect() as connection:
+            live.refresh(connection)
+            connection.rollback()
+    except Exception as error:  # noqa: BLE001 - the follower thread will catch up
+        log.warning("screening_index_refresh_after_commit_failed",
+                    error_type=type(error).__name__)
 
 
 class LiveIndex:
@@ -112,12 +138,15 @@ class LiveIndex:
     def start(self) -> None:
         """Build the index from the active entries, then follow the feed in the background."""
         self.build()
+        _BY_ENGINE[self._engine] = self
         self._stop.clear()
         self._thread = threading.Thread(target=self._follow, name="screening-index-feed",
                                         daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
+        if _BY_ENGINE.get(self._engine) is self:
+            del _BY_ENGINE[self._engine]
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)

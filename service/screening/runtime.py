@@ -42,12 +42,24 @@ def runtime_of(request: Request) -> Runtime:
 
 
 def current_state(session: Session, runtime: Runtime) -> ListState:
-    """Bring the index up to the feed, on the request's own connection.
+    """The list state to answer on, bringing the index up to the feed first when needed.
+
+    The follower thread reads the feed every ``index_poll_interval_seconds``. While it is
+    keeping up (its last read is younger than two intervals), the index is current to within
+    that interval and this request does not read the feed itself: a change is still visible
+    well within a second, and a database failure later in the request is a 503 (fail closed).
+    When stale answers are allowed, every request reads the feed on its own connection, because
+    that read is how it learns that it must answer from the stale index.
 
     If the database cannot be read: fail closed (503), unless the operator allowed stale
     answers and the index is younger than ``screening_max_staleness_seconds``.
     """
     live, settings = runtime.live, runtime.settings
+    age = live.age_seconds()
+    if (not settings.screening_allow_stale and age is not None and live.last_error is None
+            and age <= 2 * settings.index_poll_interval_seconds):
+        return ListState(version=live.list_version, as_of=live.synced_at, age_seconds=age,
+                         stale=False)
     try:
         version = live.refresh(session.connection())
     except DBAPIError:
