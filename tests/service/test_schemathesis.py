@@ -61,7 +61,7 @@ def _required_scopes(operation_definition: dict[str, Any]) -> set[str] | None:
 def _runs_for(role: str, document: dict[str, Any]) -> set[tuple[str, str]]:
     """The (METHOD, path) pairs this role's run covers."""
     granted = {scope.value for scope in scopes_for([Role(role)])}
-    all_roles = [role for role in ROLES]
+    reachable = [{scope.value for scope in scopes_for([Role(other)])} for other in ROLES]
     selected: set[tuple[str, str]] = set()
     for path, operations in document["paths"].items():
         for method, definition in operations.items():
@@ -71,9 +71,7 @@ def _runs_for(role: str, document: dict[str, Any]) -> set[tuple[str, str]]:
                     selected.add((method.upper(), path))
             elif needed <= granted:
                 selected.add((method.upper(), path))
-            elif role == "admin" and not any(
-                needed <= {s.value for s in scopes_for([Role(r)])} for r in all_roles
-            ):
+            elif role == "admin" and not any(needed <= scopes for scopes in reachable):
                 selected.add((method.upper(), path))  # reachable by no listed role alone
     return selected
 
