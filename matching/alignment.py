@@ -57,8 +57,11 @@ def align(query: PreparedName, candidate: PreparedName) -> list[Aligned]:
             open_q.difference_update(qi)
             open_c.difference_update(cj)
     # (A name of one token has no joins: its ``joins`` is empty and never built.)
-    if open_q and open_c and (len(query.parts) > 1 or len(cparts) > 1 or query.acronym
-                              or candidate.acronym):
+    # A compound or acronym uses several tokens on one side against one on the other, so it
+    # can only help when the two sides have different numbers of tokens left over.
+    if open_q and open_c and len(open_q) != len(open_c) and (
+        len(query.parts) > 1 or len(cparts) > 1
+    ):
         extra = _compound_pairs(query, candidate, open_q, open_c)
         if extra:
             scored += extra
