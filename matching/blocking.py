@@ -35,9 +35,11 @@ from matching.index_store import (
     MIN_TOKEN_WEIGHT,
     Store,
     deletions,
+    token_factor,
     token_groups,
 )
 from matching.names import PreparedName
+from matching.similarity import part_similarity
 
 __all__ = ["Candidate", "TokenBlock", "candidate_slots", "token_blocks"]
 
@@ -45,9 +47,13 @@ __all__ = ["Candidate", "TokenBlock", "candidate_slots", "token_blocks"]
 SAME_KEY_QUALITY = 0.85
 # Tokens in one equivalence group (Yusuf / Joseph) are this similar, as in names-v1.
 GROUP_QUALITY = 0.95
+# A full token against an initial with the same first letter, as in names-v1.
+INITIAL_QUALITY = 0.8
 # Indexed tokens less similar than this to the query token are not used: names-v1 does not
 # align token pairs below 0.7, and the estimate is rough.
 MIN_TOKEN_QUALITY = 0.65
+# Rough similarities from here up to MIN_TOKEN_QUALITY are checked with the name engine's rules.
+BORDERLINE_QUALITY = 0.3
 # Postings read in full per query name when the rare tokens alone are discriminating enough.
 POSTING_BUDGET = 60_000
 # Postings read at most, even when every query token is common ("Mohammed Ali").
@@ -57,7 +63,7 @@ DISCRIMINATING_SHARE = 0.5
 # Candidates refined with the skipped tokens and the candidate-side length.
 REFINE_POOL = 3000
 # Cost of a token present on one side only, as in names-v1.
-OMISSION_COST = 0.4
+OMISSION_COST = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +94,26 @@ def _token_similarity(query: str, texts: list[str]) -> np.ndarray:
     return 0.5 * (jaro + indel)
 
 
+def _exact_borderline(store: Store, part, tokens: np.ndarray, qualities: np.ndarray) -> None:
+    """Replace rough similarities just under the cut by the name engine's own token similarity
+    (its rules for initials, abjad spellings and swapped first letters are not in rapidfuzz)."""
+    borderline = np.flatnonzero((qualities >= BORDERLINE_QUALITY)
+                                & (qualities < MIN_TOKEN_QUALITY))
+    if not len(borderline):
+        return
+    candidate_parts = store.token_parts.data[tokens[borderline]]
+    for position, candidate in zip(borderline.tolist(), candidate_parts.tolist(), strict=True):
+        if candidate is not None:
+            qualities[position] = part_similarity(part, candidate)[0]
+
+
 def token_blocks(store: Store, name: PreparedName) -> list[TokenBlock]:
     """One block per distinct query token."""
     blocks = []
     seen: set[tuple] = set()
-    for text, key, groups in zip(name.tokens, name.keys, token_groups(name), strict=False):
+    parts = getattr(name, "parts", None) or name.tokens
+    for text, key, groups, part in zip(name.tokens, name.keys, token_groups(name), parts,
+                                       strict=False):
         signature = (text, key, tuple(sorted(groups)))
         if signature in seen or not key:
             continue
@@ -109,19 +130,31 @@ def token_blocks(store: Store, name: PreparedName) -> list[TokenBlock]:
         key_tokens = store.key_tokens
         exact_tokens = set(key_tokens[exact]) if exact is not None else set()
         group_tokens = set().union(*(key_tokens[k] for k in group_keys))
-        found = set().union(exact_tokens, group_tokens, *(key_tokens[k] for k in fuzzy))
-        if not found:
+        spelling = getattr(part, "folded", text)
+        # A full token matches an initial on the other side (Aleksandr S. / Aleksandr Shibli).
+        initials = store.initial_tokens(spelling[:1]) if len(text) > 1 else set()
+        # Floors: the least similarity the path that found a token guarantees, best first.
+        segments = [(group_tokens, GROUP_QUALITY), (exact_tokens, SAME_KEY_QUALITY),
+                    (initials, INITIAL_QUALITY),
+                    (set().union(store.spelling_neighbours(spelling),
+                                 *(key_tokens[k] for k in fuzzy)), 0.0)]
+        ordered: list[int] = []
+        floors: list[float] = []
+        taken: set[int] = set()
+        for members, quality in segments:
+            fresh = members - taken
+            taken |= fresh
+            ordered.extend(fresh)
+            floors.extend([quality] * len(fresh))
+        if not ordered:
             continue
-        tokens = np.fromiter(found, dtype=np.int64, count=len(found))
-        # Floors: the least similarity the path that found a token guarantees.
-        floor = np.zeros(len(tokens), dtype=np.float32)
-        if exact_tokens:
-            floor[np.isin(tokens, np.fromiter(exact_tokens, dtype=np.int64))] = SAME_KEY_QUALITY
-        if group_tokens:
-            floor[np.isin(tokens, np.fromiter(group_tokens, dtype=np.int64))] = GROUP_QUALITY
+        tokens = np.array(ordered, dtype=np.int64)
+        floor = np.array(floors, dtype=np.float32)
         texts = store.token_texts.data[tokens]
         qualities = np.maximum(_token_similarity(text, texts), floor)
         qualities[texts == text] = 1.0
+        if part is not text:
+            _exact_borderline(store, part, tokens, qualities)
         keep = qualities >= MIN_TOKEN_QUALITY
         tokens, qualities = tokens[keep], qualities[keep]
         if not len(tokens):
@@ -130,7 +163,8 @@ def token_blocks(store: Store, name: PreparedName) -> list[TokenBlock]:
         skeletons = [exact] if exact is not None else sorted(fuzzy)
         frequency = max(int(df[k]) for k in skeletons) if skeletons else 0
         size = int(store.token_postings.data[tokens].sum())
-        blocks.append(TokenBlock(store.weight_of_df(frequency), tokens, qualities, size))
+        weight = store.weight_of_df(frequency) * token_factor((part,))
+        blocks.append(TokenBlock(weight, tokens, qualities, size))
     return blocks
 
 
@@ -223,7 +257,8 @@ def _refine(store, slots, partial, skipped, total_weight, min_estimate, limit):
     offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     token_ids = store.slot_tokens.data[np.repeat(first, lengths) + offsets]
     key_ids = store.token_record_key.data[token_ids]
-    candidate_weights = _weights(store, store.key_df.data[key_ids])
+    candidate_weights = (_weights(store, store.key_df.data[key_ids])
+                         * store.token_factor.data[token_ids])
     candidate_total = np.bincount(owner, candidate_weights, minlength=len(slots))
     matched = partial.astype(np.float64)
     for block in skipped:

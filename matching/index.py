@@ -46,7 +46,7 @@ SCORED_NAMES_PER_QUERY_NAME = 40
 # Candidates whose blocking estimate is this far below the threshold are not scored: the
 # estimate undervalues fuzzy matches, and birth date or nationality agreement can still add a
 # little. Candidates found by a document number are always scored.
-ESTIMATE_MARGIN = 0.1
+ESTIMATE_MARGIN = 0.15
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ MIN_TOKEN_WEIGHT = 0.2
 # Below this many names, frequencies say little: weights are computed as if the list were this big.
 MIN_NAMES_FOR_WEIGHTS = 1000
 GROUP_KEY_PREFIX = "#"
+MIN_FUZZY_SPELLING_LENGTH = 4
 
 
 class Column:
@@ -192,6 +193,48 @@ def _groups_in(values: tuple) -> frozenset[int]:
     return frozenset()
 
 
+def _part_in(values: tuple):
+    for value in values:
+        if hasattr(value, "folded") and hasattr(value, "text"):
+            return value
+    return None
+
+
+def folded_spelling(values: tuple, text_index: int) -> str:
+    """The folded spelling among a token record's values (a Part's ``folded``), else its text."""
+    for value in values:
+        folded = getattr(value, "folded", None)
+        if isinstance(folded, str):
+            return folded
+    return values[text_index]
+
+
+# Arabic articles written attached to the word (Alzawahiri, Elsayed), folded.
+_ATTACHED_ARTICLES = ("al", "el", "il", "ul")
+MIN_BARE_LENGTH = 4
+# Weight factors of tokens that say less than a full name part, as in names-v1.
+INITIAL_FACTOR = 0.5
+LEGAL_FORM_FACTOR = 0.3
+
+
+def without_article(spelling: str) -> str:
+    """The spelling without an attached article, when what is left is still a name."""
+    if spelling[:2] in _ATTACHED_ARTICLES and len(spelling) - 2 >= MIN_BARE_LENGTH:
+        return spelling[2:]
+    return spelling
+
+
+def token_factor(values: tuple) -> float:
+    """How much of a full token's weight a token record carries (initials, legal forms)."""
+    factor = 1.0
+    for value in values:
+        if getattr(value, "initial", False) is True:
+            factor *= INITIAL_FACTOR
+        if getattr(value, "legal", False) is True:
+            factor *= LEGAL_FORM_FACTOR
+    return factor
+
+
 def deletions(key: str) -> list[str]:
     """The strings one deletion away from ``key`` (symmetric-delete fuzzy lookup)."""
     return [key[:i] + key[i + 1:] for i in range(len(key))]
@@ -210,6 +253,9 @@ class Store:
         self.token_record_key = Column(np.int32)  # token record -> its skeleton key id
         self.token_texts = Column(object)  # token record -> canonical token
         self.token_postings = Column(np.int32)  # token record -> length of its postings
+        self.token_factor = Column(np.float32)  # token record -> weight factor (initials...)
+        self.initials: dict[str, array.array] = {}  # letter -> token records of that initial
+        self.token_parts = Column(object)  # token record -> the name engine's Part, if any
         self.postings: list[array.array] = []  # token record -> name slots containing it
         # Block keys: skeleton keys and equivalence-group keys, each with its token records.
         self.key_ids: dict[str, int] = {}
@@ -217,6 +263,9 @@ class Store:
         self.key_tokens: list[array.array] = []
         self.key_df = Column(np.int32)  # live names containing the key
         self.fuzzy: dict[str, tuple[int, ...]] = {}  # deletion variant -> skeleton key ids
+        # Folded spelling (or its deletion variant) -> token records: a one-letter slip in a
+        # consonant changes a short skeleton completely but the spelling only a little.
+        self.spelling_fuzzy: dict[str, int | tuple[int, ...]] = {}
         self.text_key: dict[str, int] = {}  # canonical token text -> skeleton key id
         # Name slots.
         self.slot_record = Column(np.int32)
@@ -275,6 +324,36 @@ class Store:
         if key_id not in existing:
             self.fuzzy[variant] = existing + (key_id,)
 
+    def _add_spelling(self, variant: str, token_id: int) -> None:
+        existing = self.spelling_fuzzy.get(variant)
+        if existing is None:
+            self.spelling_fuzzy[variant] = token_id  # most variants have one token: no tuple
+        elif isinstance(existing, int):
+            self.spelling_fuzzy[variant] = (existing, token_id)
+        else:
+            self.spelling_fuzzy[variant] = existing + (token_id,)
+
+    def initial_tokens(self, letter: str) -> set[int]:
+        """Token records that are the initial ``letter``."""
+        return set(self.initials.get(letter, ()))
+
+    def spelling_neighbours(self, spelling: str) -> set[int]:
+        """Token records whose folded spelling is within one deletion of ``spelling``'s, with
+        or without an attached Arabic article on either side."""
+        found: set[int] = set()
+        variants = {spelling, without_article(spelling)}
+        if len(spelling) >= MIN_FUZZY_SPELLING_LENGTH - 1:
+            variants.update(deletions(spelling))
+        for variant in variants:
+            hit = self.spelling_fuzzy.get(variant)
+            if hit is None:
+                continue
+            if isinstance(hit, int):
+                found.add(hit)
+            else:
+                found.update(hit)
+        return found
+
     def _token_record_id(self, values: tuple) -> int:
         record_id = self.token_record_ids.get(values)
         if record_id is None:
@@ -286,6 +365,18 @@ class Store:
             record_id = len(self.token_records)
             self.token_records.append(values)
             self.token_texts.append(values[self._text_field_index])
+            spelling = folded_spelling(values, self._text_field_index)
+            if len(spelling) >= MIN_FUZZY_SPELLING_LENGTH:
+                for variant in {spelling, *deletions(spelling)}:
+                    self._add_spelling(variant, record_id)
+            text = values[self._text_field_index]
+            if len(text) == 1:
+                self.initials.setdefault(text, array.array("i")).append(record_id)
+            bare = without_article(spelling)
+            if bare != spelling:
+                self._add_spelling(bare, record_id)
+            self.token_factor.append(token_factor(values))
+            self.token_parts.append(_part_in(values))
             self.token_postings.append(0)
             self.postings.append(array.array("i"))
             self.token_record_key.append(key_id)
