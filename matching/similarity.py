@@ -119,23 +119,25 @@ def _rule_similarity(q: Part, c: Part) -> tuple[float, str]:
         return 0.92 * Levenshtein.normalized_similarity(q.abjad_key, c.abjad_key), \
             "transliteration"
     qt, ct = q.text, c.text
-    if abs(len(qf) - len(cf)) > 3 and abs(len(qt) - len(ct)) > 3 and len(qt) + len(ct) < 24:
+    lqf, lcf, lqt, lct = len(qf), len(cf), len(qt), len(ct)
+    folded_gap, text_gap = abs(lqf - lcf), abs(lqt - lct)
+    if folded_gap > 3 and text_gap > 3 and lqt + lct < 24:
         return 0.3, "typo"  # more than three letters apart: not a slip of the pen
-    if len(qf) == len(cf) and qf[1:] == cf[1:] and qf[:1] + cf[:1] in _EQUIVALENT_INITIALS:
+    if not folded_gap and qf[1:] == cf[1:] and qf[:1] + cf[:1] in _EQUIVALENT_INITIALS:
         return 0.93, "transliteration"
-    prefix = _dropped_prefix(qf, cf) or _dropped_prefix(qt, ct)
-    if prefix:
-        return (0.93, "article") if prefix != "abd" else (0.85, "abd-prefix")
-    longest = max(len(qf), len(cf), len(qt), len(ct))
+    if folded_gap in (2, 3) or text_gap in (2, 3):
+        prefix = _dropped_prefix(qf, cf) or _dropped_prefix(qt, ct)
+        if prefix:
+            return (0.93, "article") if prefix != "abd" else (0.85, "abd-prefix")
     distance = Levenshtein.distance(qf, cf, score_cutoff=3)
-    if q.key == c.key and distance <= (1 if max(len(qf), len(cf)) <= 7 else 2):
+    if distance <= 2 and q.key == c.key and distance <= (1 if max(lqf, lcf) <= 7 else 2):
         return 0.93, "transliteration"
     if distance >= 2:
         # Optimal string alignment: a swapped pair of letters (Donlad) is one slip, not two.
         distance = min(distance, OSA.distance(qf, cf, score_cutoff=3))
         if distance >= 2 and (qt != qf or ct != cf):
             distance = min(distance, OSA.distance(qt, ct, score_cutoff=3))
-    return _typo_similarity(distance, longest), "typo"
+    return _typo_similarity(distance, max(lqf, lcf, lqt, lct)), "typo"
 
 
 def _dropped_prefix(a: str, b: str) -> str:
