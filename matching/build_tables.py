@@ -13,7 +13,9 @@ Sources, all public name resources (attribution and licences in
   only, so that the ``_20`` splits stay unseen.
 
 Every form goes through the engine's own pipeline (clean-up, romanisation, folding), so the
-table is keyed exactly as lookups are made. A group is kept only if its forms fold to at least
+table is keyed exactly as lookups are made. Romanisations of unvocalised or syllabic scripts
+are keyed apart from Latin spellings (a consonant skeleton that happens to spell a Latin name
+is not that name). A group is kept only if its forms fold to at least
 two different spellings: whatever the folding rules already equate needs no table entry.
 Nothing here reads the benchmark pairs (``pairs/*.csv``, ``name_bench_cases.csv``).
 """
@@ -27,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+from matching.equivalents import table_key
 from matching.tokens import fold, name_tokens
 
 OUTPUT = Path(__file__).parent / "data" / "name_groups.tsv.gz"
@@ -43,12 +46,12 @@ def _raw_dir() -> Path:
 
 
 def _canonical(form: str) -> str | None:
-    """Folded spelling of a one-token name form, or None for multi-token forms."""
+    """Table key of a one-token name form (see ``table_key``), or None for multi-token forms."""
     tokens, _script = name_tokens(form, kind="person")
     if len(tokens) != 1 or tokens[0].initial:
         return None
     folded = fold(tokens[0].text)
-    return folded if len(folded) >= 2 else None
+    return table_key(folded, tokens[0].writing) if len(folded) >= 2 else None
 
 
 def rigour_groups(raw: Path) -> Iterator[list[str]]:

@@ -13,7 +13,7 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["groups_of", "is_known"]
+__all__ = ["groups_of", "is_known", "table_key"]
 
 _TABLE = Path(__file__).parent / "data" / "name_groups.tsv.gz"
 _EMPTY: frozenset[int] = frozenset()
@@ -33,11 +33,17 @@ def _load() -> dict[str, str]:
     return _groups
 
 
+def table_key(folded: str, writing: str = "full") -> str:
+    """Key of a folded token in the table: romanisations of abjad or syllabic scripts get a
+    prefix, so that a consonant skeleton (سميث -> "smith") never collides with a Latin name."""
+    return folded if writing == "full" else f"{writing[0]}:{folded}"
+
+
 @lru_cache(maxsize=65536)
-def groups_of(folded: str) -> frozenset[int]:
-    """Ids of the equivalent-name groups of a folded token spelling (empty if unknown)."""
+def groups_of(key: str) -> frozenset[int]:
+    """Ids of the equivalent-name groups of a table key (see ``table_key``; empty if unknown)."""
     table = _groups if _groups is not None else _load()
-    ids = table.get(folded)
+    ids = table.get(key)
     if ids is None:
         return _EMPTY
     return frozenset(int(x, 36) for x in ids.split(","))

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
-from matching.equivalents import groups_of
+from matching.equivalents import groups_of, table_key
 from matching.tokens import LEGAL_FAMILY, abjad_key, fold, skeleton, syllabic_key
 
 __all__ = ["Part", "make_part", "part_similarity"]
@@ -46,7 +46,7 @@ def make_part(text: str, *, writing: str, initial: bool, legal: bool = False) ->
 def _make_part(text: str, writing: str, initial: bool, legal: bool) -> Part:
     folded = fold(text)
     return Part(text, folded, skeleton(folded), abjad_key(folded), syllabic_key(folded),
-                writing, initial, legal, groups_of(folded))
+                writing, initial, legal, groups_of(table_key(folded, writing)))
 
 
 # First letters that transliteration systems swap (Yulia / Julia / Iulia, Qadhafi / Gadhafi).
