@@ -34,10 +34,8 @@ from matching.index_store import (
     MIN_NAMES_FOR_WEIGHTS,
     MIN_TOKEN_WEIGHT,
     Store,
-    deletions,
-    token_factor,
-    token_groups,
 )
+from matching.index_tokens import deletions, token_factor, token_groups
 from matching.names import PreparedName
 from matching.similarity import part_similarity
 
