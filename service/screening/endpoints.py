@@ -143,7 +143,10 @@ def _run(request: Request, session: Any, principal: Principal, purpose: str,
         except OSError:
             raise ServiceUnavailable(DB_UNAVAILABLE) from None
     else:
-        screening.store(session, principal, prepared, events)
+        # Only reads happened in the request's transaction: end it before waiting for the group
+        # commit, so that on SQLite it does not hold the write lock the writer needs.
+        session.rollback()
+        runtime.writer.write(principal, [row for item in prepared for row in item.rows()], events)
     return prepared, state
 
 

@@ -15,6 +15,7 @@ from service.screening.identity import IdentityHasher, load_identity_key
 from service.screening.live import LiveIndex
 from service.screening.service import ListState
 from service.screening.spool import AuditSpool
+from service.screening.writer import GroupWriter
 
 FAIL_CLOSED = ("the watchlist database is unreachable, so this screening can neither use the "
                "current list nor be recorded: no answer is given (fail closed). Retry, or follow "
@@ -27,14 +28,16 @@ class Runtime:
     live: LiveIndex
     hasher: IdentityHasher
     spool: AuditSpool
+    writer: GroupWriter
     threshold: float
 
 
-def make_runtime(settings: Settings, live: LiveIndex, threshold: float) -> Runtime:
+def make_runtime(settings: Settings, live: LiveIndex, writer: GroupWriter,
+                 threshold: float) -> Runtime:
     return Runtime(settings=settings, live=live,
                    hasher=IdentityHasher(load_identity_key(settings)),
                    spool=AuditSpool(Path(settings.data_dir) / "screening-spool.jsonl"),
-                   threshold=threshold)
+                   writer=writer, threshold=threshold)
 
 
 def runtime_of(request: Request) -> Runtime:

@@ -21,7 +21,6 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from service.audit.recorder import record_event
 from service.auth.principal import Principal
 from service.auth.roles import Scope
 from service.db.base import utcnow
@@ -331,13 +330,3 @@ def audit_events(ctx: Context, prepared: list[PreparedScreening], state: ListSta
                            "details": {"screening_id": item.screening.id,
                                        "use": "distinguish the traveller from the listed subject"}})
     return events
-
-
-def store(session: Session, principal: Principal, prepared: list[PreparedScreening],
-          events: list[dict[str, Any]]) -> None:
-    """Store the screenings, then append the audit events. The audit writes come last because
-    they serialise on the chain head: the shorter that lock is held, the more screenings/s."""
-    session.add_all([row for item in prepared for row in item.rows()])
-    session.flush()  # one flush: the unit of work orders the inserts by their relationships
-    for event in events:
-        record_event(session, principal, **event)
