@@ -13,7 +13,7 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["groups_of", "is_known", "table_key"]
+__all__ = ["groups_of", "table_key"]
 
 _TABLE = Path(__file__).parent / "data" / "name_groups.tsv.gz"
 _EMPTY: frozenset[int] = frozenset()
@@ -47,9 +47,3 @@ def groups_of(key: str) -> frozenset[int]:
     if ids is None:
         return _EMPTY
     return frozenset(int(x, 36) for x in ids.split(","))
-
-
-def is_known(folded: str) -> bool:
-    """Whether the spelling is a name the table knows (it then has at least one group)."""
-    table = _groups if _groups is not None else _load()
-    return folded in table

@@ -15,7 +15,8 @@ from typing import NamedTuple
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from matching.equivalents import groups_of, table_key
-from matching.tokens import LEGAL_FAMILY, abjad_key, fold, skeleton, syllabic_key
+from matching.organisations import LEGAL_FAMILY
+from matching.tokens import abjad_key, fold, skeleton, syllabic_key
 
 __all__ = ["Part", "make_part", "part_similarity"]
 
