@@ -38,11 +38,17 @@ def align(query: PreparedName, candidate: PreparedName) -> list[Aligned]:
     near = []
     cparts = candidate.parts
     for i, qp in enumerate(query.parts):
-        qtext = qp.text
+        qtext, qlen, qgroups = qp.text, len(qp.folded), qp.groups
+        plain = not (qp.initial or qp.legal)
         for j, cp in enumerate(cparts):
             if qtext == cp.text:
                 scored.append((1.0, (i,), (j,), "exact"))
                 continue
+            if plain and qp.writing == cp.writing and not (cp.initial or cp.legal):
+                gap = qlen - len(cp.folded)
+                if (gap > 3 or gap < -3) and abs(len(qtext) - len(cp.text)) > 3 \
+                        and len(qtext) + len(cp.text) < 24 and qgroups.isdisjoint(cp.groups):
+                    continue  # the same early reject as similarity's, without a memo lookup
             similarity, rule = part_similarity(qp, cp)
             if similarity >= MIN_PAIR_SIMILARITY:
                 scored.append((similarity, (i,), (j,), rule))
