@@ -6,10 +6,9 @@ Every read here is itself recorded in the audit trail (LG-use-limit).
 from __future__ import annotations
 
 import base64
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from pydantic import BaseModel
 
@@ -20,7 +19,7 @@ from service.db.session import DbSession, TransactionalRoute
 from service.entries.repository import readable
 from service.entries.service import ensure_aware
 from service.errors import Forbidden, NotFound
-from service.kit.http import ERROR_RESPONSES, Purpose, request_id
+from service.kit.http import ERROR_RESPONSES, IsoDateTime, Purpose, request_id
 from service.models.entry import Entry
 from service.oversight import signing
 from service.oversight.checkpoints import checkpoint_dict, create_checkpoint
@@ -75,8 +74,8 @@ def signed_export(
     session: DbSession,
     principal: AuditRead,
     purpose: Purpose,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: IsoDateTime | None = None,
+    until: IsoDateTime | None = None,
     actor: Short = None,
     action: Short = None,
     operation: Short = None,
@@ -194,15 +193,14 @@ def transparency(
     request: Request,
     session: DbSession,
     principal: ReportsRead,
-    from_: Annotated[datetime | None, Query(alias="from")] = None,
-    to: datetime | None = None,
+    from_: Annotated[IsoDateTime | None, Query(alias="from")] = None,
+    to: IsoDateTime | None = None,
     format: Literal["json", "csv"] | None = None,  # noqa: A002 - the public parameter name
-    accept: Annotated[str | None, Header(max_length=500)] = None,
 ) -> Response:
     threshold = _threshold(request.app.state.container)
     start, end = ensure_aware(from_), ensure_aware(to)
     report = transparency_report(session, start, end, threshold)
-    as_csv = format == "csv" or (format is None and "text/csv" in (accept or ""))
+    as_csv = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
     record_event(
         session,
         principal,
