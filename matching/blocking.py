@@ -172,14 +172,14 @@ class _Scratch(threading.local):
     def __init__(self) -> None:
         self.acc = np.zeros(0, dtype=np.float32)
         self.tmp = np.zeros(0, dtype=np.float32)
-        self.mark = np.zeros(0, dtype=np.int64)
+        self.mark = np.zeros(0, dtype=np.int32)
 
     def ensure(self, size: int) -> None:
         if len(self.acc) < size:
             size = max(size, int(len(self.acc) * 1.5), 1024)
             self.acc = np.zeros(size, dtype=np.float32)
             self.tmp = np.zeros(size, dtype=np.float32)
-            self.mark = np.zeros(size, dtype=np.int64)
+            self.mark = np.zeros(size, dtype=np.int32)
 
 
 _scratch = _Scratch()
@@ -234,7 +234,7 @@ def candidate_slots(
         tmp[slots] = qualities * weight  # repeated slot: the last (best) quality wins
         acc[slots] += tmp[slots]  # buffered: one addition per distinct slot
         tmp[slots] = 0.0
-    positions = np.arange(len(all_slots), dtype=np.int64)
+    positions = np.arange(len(all_slots), dtype=np.int32)
     mark[all_slots[::-1]] = positions[::-1]
     unique = all_slots[mark[all_slots] == positions]
     partial = acc[unique].astype(np.float32)
