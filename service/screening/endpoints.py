@@ -178,11 +178,13 @@ def screen_manifest(body: BatchRequest, request: Request, session: DbSession,
                     stale=state.stale, counts=counts, travellers=[item.view for item in prepared])
 
 
-@router.get("/{screening_id}", response_model=ScreeningOut, response_model_exclude_none=True,
+# ``:uuid`` so that ``GET /v1/screenings/batch`` is a 405 (wrong method), not this route.
+@router.get("/{screening_id:uuid}", response_model=ScreeningOut,
+            response_model_exclude_none=True,
             summary="Read a past screening as your role may see it (a consultation)")
-def read_screening(screening_id: Id, request: Request, session: DbSession,
+def read_screening(screening_id: uuid.UUID, request: Request, session: DbSession,
                    principal: ScreeningsRun, purpose: Purpose) -> ScreeningOut:
-    return reads.read(session, _ctx(request, principal, purpose), screening_id)
+    return reads.read(session, _ctx(request, principal, purpose), str(screening_id))
 
 
 @router.post("/{screening_id}/hits/{hit_id}/decision", status_code=status.HTTP_201_CREATED,
