@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, status
@@ -11,7 +10,7 @@ from service.auth.principal import EntriesRead, EntriesWrite, Principal, Reports
 from service.db.base import utcnow
 from service.db.session import DbSession, TransactionalRoute
 from service.entries.service import ensure_aware
-from service.kit.http import ERROR_RESPONSES, request_id
+from service.kit.http import ERROR_RESPONSES, IsoDateTime, request_id
 from service.policy.pack import pack_of
 from service.reviews import service
 from service.reviews.schemas import (
@@ -50,7 +49,7 @@ def review_queue(
     session: DbSession,
     principal: EntriesRead,
     as_of: Annotated[
-        datetime | None, Query(description="Plan ahead: the queue as of this moment")
+        IsoDateTime | None, Query(description="Plan ahead: the queue as of this moment")
     ] = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -68,7 +67,7 @@ def review_queue(
     summary="Review, extension, erasure and removal-latency statistics (oversight)",
 )
 def review_stats(
-    request: Request, session: DbSession, principal: ReportsRead, as_of: datetime | None = None
+    request: Request, session: DbSession, principal: ReportsRead, as_of: IsoDateTime | None = None
 ) -> ReviewStats:
     pack = pack_of(request.app.state.container)
     return ReviewStats(**service.stats(session, pack, ensure_aware(as_of) or utcnow()))
