@@ -8,6 +8,10 @@ from datetime import datetime
 
 from service.errors import ServiceError
 
+# Audit sequence numbers are BIGINT columns: a larger number would overflow the database's
+# comparison (a 500 on PostgreSQL) instead of being the clear 422 it deserves.
+MAX_SEQ = 2**63 - 1
+
 
 class BadCursor(ServiceError):
     status_code = 422
@@ -35,6 +39,8 @@ def decode_seq_cursor(cursor: str) -> int:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         (seq,) = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        return int(seq)
+        if type(seq) is not int or not 0 <= seq <= MAX_SEQ:
+            raise ValueError("not a sequence number")
+        return seq
     except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
         raise BadCursor("cursor is not one this service issued") from None

@@ -20,6 +20,7 @@ from service.entries.repository import readable
 from service.entries.service import ensure_aware
 from service.errors import Forbidden, NotFound
 from service.kit.http import ERROR_RESPONSES, IsoDateTime, Purpose, request_id
+from service.kit.pagination import MAX_SEQ
 from service.models.entry import Entry
 from service.oversight import signing
 from service.oversight.checkpoints import checkpoint_dict, create_checkpoint
@@ -144,7 +145,7 @@ def list_checkpoints(
     request: Request,
     session: DbSession,
     principal: AuditRead,
-    after_seq: Annotated[int | None, Query(ge=0)] = None,
+    after_seq: Annotated[int | None, Query(ge=0, le=MAX_SEQ)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> CheckpointPage:
     from sqlalchemy import select

@@ -305,3 +305,17 @@ def test_periodic_checkpoint_task_signs_the_head(app, client, headers, monkeypat
     page = client.get("/v1/audit/checkpoints", headers=headers("oversight", agency="dpa")).json()
     assert [item["seq"] for item in page["items"]] == [seq]
     assert page["items"][0]["reason"] == "scheduled"
+
+
+def test_sequence_numbers_beyond_bigint_are_a_clear_422(client, headers) -> None:  # noqa: ANN001
+    """Bad input: a sequence number the database cannot compare (schemathesis found a 500)."""
+    import base64
+
+    oversight = headers("oversight", agency="dpa")
+    response = client.get("/v1/audit/checkpoints", params={"after_seq": 2**63}, headers=oversight)
+    assert response.status_code == 422
+    assert any(item["loc"][-1] == "after_seq" for item in response.json()["detail"])
+    huge = base64.urlsafe_b64encode(json.dumps([2**63]).encode()).decode().rstrip("=")
+    response = client.get("/v1/audit/events", params={"cursor": huge}, headers=oversight)
+    assert response.status_code == 422
+    assert response.json()["error"] == "invalid_cursor"
