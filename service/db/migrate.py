@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from alembic import command
@@ -10,7 +11,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# The migrations live beside the packages in the source tree. A non-editable install (the
+# container image) has no source tree above site-packages, so it names the folder explicitly.
+MIGRATIONS_DIR = Path(
+    os.environ.get("WATCHLIST_MIGRATIONS_DIR")
+    or Path(__file__).resolve().parents[2] / "migrations"
+)
 
 
 def alembic_config(url: str) -> Config:

@@ -1,0 +1,163 @@
+"""Similarity of two name tokens, by the most specific rule that applies.
+
+Rules, strongest first: exact; same folded spelling (transliteration); same equivalent-name
+group (Mohammed / Muhammad / محمد); an initial; same consonants across an abjad script; same
+skeleton within an edit or two (transliteration); otherwise a typo score from Jaro-Winkler and
+the edit distance on the folded spellings relative to their length, so that one slip of the
+pen matches but merely similar names (Ghazali / Ghamari) do not.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+from rapidfuzz.distance import OSA, Indel, Levenshtein
+
+from matching.equivalents import groups_of, table_key
+from matching.organisations import LEGAL_FAMILY
+from matching.tokens import abjad_key, fold, skeleton, syllabic_key
+
+__all__ = ["Part", "make_part", "part_similarity"]
+
+
+class Part(NamedTuple):
+    """Everything the scorer needs about one token, computed once in ``prepare_name``."""
+
+    text: str
+    folded: str
+    key: str
+    abjad_key: str
+    syllabic_key: str
+    writing: str
+    initial: bool
+    legal: bool
+    groups: frozenset[int]
+
+
+def make_part(text: str, *, writing: str, initial: bool, legal: bool = False) -> Part:
+    """Precompute the folded spelling, keys and equivalence groups of a canonical token.
+
+    Memoised: list names repeat the same tokens endlessly, and a ``Part`` is immutable.
+    """
+    return _make_part(text, writing, initial, legal)
+
+
+@lru_cache(maxsize=262_144)
+def _make_part(text: str, writing: str, initial: bool, legal: bool) -> Part:
+    folded = fold(text)
+    return Part(text, folded, skeleton(folded), abjad_key(folded), syllabic_key(folded),
+                writing, initial, legal, groups_of(table_key(folded, writing)))
+
+
+# First letters that transliteration systems swap (Yulia / Julia / Iulia, Qadhafi / Gadhafi).
+_EQUIVALENT_INITIALS = frozenset({"ij", "ji", "kg", "gk", "hk", "kh", "uv", "vu", "ck", "kc",
+                                  "ia", "ai", "iu", "ui", "au", "ua"})
+# An Arabic article written attached to the word ("Alzawahiri", "Elsayed").
+_ARTICLE_PREFIXES = frozenset({"al", "il", "ul"})
+
+_KNOWN_DISTINCT_FACTOR = 0.85
+
+_cache: dict[tuple[str, str, bool, str, str, bool], tuple[float, str]] = {}
+_CACHE_LIMIT = 500_000
+
+
+def part_similarity(q: Part, c: Part) -> tuple[float, str]:
+    """Similarity in [0, 1] of two tokens and the name of the rule that gave it."""
+    if q.text == c.text:
+        return 1.0, "exact"
+    # Text, writing and legal flag determine everything else about a token (initial = length 1).
+    cache_key = (q.text, q.writing, q.legal, c.text, c.writing, c.legal)
+    found = _cache.get(cache_key)
+    if found is None:
+        found = _similarity(q, c)
+        if len(_cache) >= _CACHE_LIMIT:
+            _cache.clear()  # a bounded memo, not an LRU: cheap and good enough for hot tokens
+        _cache[cache_key] = found
+    return found
+
+
+def _similarity(q: Part, c: Part) -> tuple[float, str]:
+    similarity, rule = _rule_similarity(q, c)
+    if rule == "typo" and q.groups and c.groups:
+        # Both are names the table knows, and it never saw them as one name: two real names
+        # that happen to look alike (Hamid / Hamad), not two renderings of one.
+        similarity *= _KNOWN_DISTINCT_FACTOR
+    return similarity, rule
+
+
+def _rule_similarity(q: Part, c: Part) -> tuple[float, str]:
+    qf, cf = q.folded, c.folded
+    if q.legal or c.legal:
+        if q.legal and c.legal and LEGAL_FAMILY.get(q.text, q.text) == LEGAL_FAMILY.get(c.text):
+            return 0.9, "legal-form"
+        return 0.0, "unmatched"
+    if q.initial or c.initial:
+        if q.initial and c.initial:
+            return (1.0, "exact") if qf[:1] == cf[:1] else (0.0, "unmatched")
+        if qf[:1] == cf[:1] or q.text[:1] == c.text[:1]:
+            return 0.8, "initial"
+        return 0.0, "unmatched"
+    if qf == cf:
+        return 0.97, "transliteration"
+    if q.groups and not q.groups.isdisjoint(c.groups) and (
+        q.writing != c.writing or Levenshtein.normalized_similarity(q.key, c.key) >= 0.3
+    ):
+        # The sanity check drops links between names that share no consonant at all (a
+        # name item's cognates or nicknames, Barack / Hussein), which are not renderings.
+        return 0.95, "equivalent-name"
+    if q.writing != c.writing:
+        # Spellings of different kinds (unvocalised, syllabic, alphabetic): only the order of
+        # consonant classes can be compared.
+        if "syllabic" in (q.writing, c.writing):
+            if q.syllabic_key == c.syllabic_key:
+                return 0.92, "transliteration"
+            # Transcription drops and adds consonants (final r, l, n) more than it swaps them.
+            return 0.92 * Indel.normalized_similarity(q.syllabic_key, c.syllabic_key), \
+                "transliteration"
+        if q.abjad_key == c.abjad_key:
+            return 0.92, "transliteration"
+        return 0.92 * Levenshtein.normalized_similarity(q.abjad_key, c.abjad_key), \
+            "transliteration"
+    qt, ct = q.text, c.text
+    lqf, lcf, lqt, lct = len(qf), len(cf), len(qt), len(ct)
+    folded_gap, text_gap = abs(lqf - lcf), abs(lqt - lct)
+    if folded_gap > 3 and text_gap > 3 and lqt + lct < 24:
+        return 0.3, "typo"  # more than three letters apart: not a slip of the pen
+    if not folded_gap and qf[1:] == cf[1:] and qf[:1] + cf[:1] in _EQUIVALENT_INITIALS:
+        return 0.93, "transliteration"
+    if folded_gap in (2, 3) or text_gap in (2, 3):
+        prefix = _dropped_prefix(qf, cf) or _dropped_prefix(qt, ct)
+        if prefix:
+            return (0.93, "article") if prefix != "abd" else (0.85, "abd-prefix")
+    distance = Levenshtein.distance(qf, cf, score_cutoff=3)
+    if distance <= 2 and q.key == c.key and distance <= (1 if max(lqf, lcf) <= 7 else 2):
+        return 0.93, "transliteration"
+    if distance >= 2:
+        # Optimal string alignment: a swapped pair of letters (Donlad) is one slip, not two.
+        distance = min(distance, OSA.distance(qf, cf, score_cutoff=3))
+        if distance >= 2 and (qt != qf or ct != cf):
+            distance = min(distance, OSA.distance(qt, ct, score_cutoff=3))
+    return _typo_similarity(distance, max(lqf, lcf, lqt, lct)), "typo"
+
+
+def _dropped_prefix(a: str, b: str) -> str:
+    """The article or "abd" that one token carries and the other lacks, if that is all."""
+    extra = len(a) - len(b)
+    if extra < 0:
+        a, b, extra = b, a, -extra
+    if extra not in (2, 3) or len(b) < 3 or not a.endswith(b):
+        return ""
+    prefix = a[:extra]
+    return prefix if prefix in ("al", "il", "ul", "abd") else ""
+
+
+def _typo_similarity(distance: int, longest: int) -> float:
+    """One edit is a typo in any name of four letters or more; two only in a long name."""
+    if distance == 0:
+        return 0.97
+    if distance == 1:
+        return 0.9 if longest >= 5 else 0.85 if longest == 4 else 0.6
+    if distance == 2:
+        return 0.8 if longest >= 9 else 0.72 if longest >= 7 else 0.5 if longest >= 5 else 0.3
+    return max(0.0, 0.6 - 0.1 * (distance - 3)) if longest >= 12 else 0.3

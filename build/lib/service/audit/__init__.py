@@ -1,0 +1,1 @@
+"""The tamper-evident audit trail: recording events and verifying the hash chain."""

@@ -1,0 +1,1 @@
+"""Database access: the metadata, engines and per-request sessions."""

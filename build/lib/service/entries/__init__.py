@@ -1,0 +1,1 @@
+"""Watchlist entries: nomination, second review, amendment, history."""

@@ -1,0 +1,358 @@
+"""Use cases on entries. Services never commit: the route wrapper commits once per request."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_
+from sqlalchemy.orm import Session
+
+from service.audit.recorder import record_event
+from service.auth.principal import Principal
+from service.db.base import utcnow
+from service.entries import feed, repository
+from service.entries.convert import snapshot, stored_birth_dates, stored_names
+from service.entries.schemas import (
+    ActionOnHit,
+    DataSubjectCategory,
+    EntryCreate,
+    EntryUpdate,
+    Status,
+)
+from service.errors import Forbidden, PreconditionFailed, RuleViolation
+from service.kit.pagination import decode_cursor, encode_cursor
+from service.models.entry import Entry, EntryShare, EntryVersion
+
+# LB-association: contacts and associates may be listed only for low-intrusion actions.
+ASSOCIATE_ACTIONS = frozenset({ActionOnHit.log_only, ActionOnHit.discreet_check})
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    principal: Principal
+    request_id: str | None
+    review_agency: str
+    purpose: str | None = None
+    # Policy-pack rules (service.policy.entry_rules.EntryRules): CH-minor, review date, RD-no-moot.
+    rules: Any = None
+
+
+def _check_associate_action(category: DataSubjectCategory | str, action: ActionOnHit | str) -> None:
+    if category == DataSubjectCategory.OTHER_PARTY and action not in ASSOCIATE_ACTIONS:
+        raise RuleViolation(
+            "action_on_hit is not allowed for this data-subject category",
+            details=[{
+                "loc": ["body", "action_on_hit"],
+                "msg": "contacts and associates (OTHER_PARTY) may only carry the action codes "
+                       + ", ".join(sorted(a.value for a in ASSOCIATE_ACTIONS)),
+                "rule": "LB-association",
+            }],
+        )
+
+
+def _write_version(session: Session, entry: Entry, ctx: Context, *, change: str, reason: str,
+                   changed_fields: list[str]) -> None:
+    session.add(
+        EntryVersion(
+            entry_id=entry.id,
+            version=entry.version,
+            snapshot=snapshot(entry),
+            changed_fields=changed_fields,
+            change=change,
+            reason=reason,
+            actor_sub=ctx.principal.sub,
+            actor_agency=ctx.principal.agency,
+            created_at=entry.updated_at,
+        )
+    )
+
+
+def nominate(session: Session, ctx: Context, data: EntryCreate) -> Entry:
+    """Create a nomination in ``pending_review`` (LB-second-review: nothing starts active)."""
+    principal = ctx.principal
+    if data.originating_agency != principal.agency:
+        raise RuleViolation(
+            "originating_agency must be your own agency",
+            details=[{"loc": ["body", "originating_agency"],
+                      "msg": "an agency can only nominate in its own name (DQ-owner-accuracy)",
+                      "rule": "DQ-owner-accuracy"}],
+        )
+    _check_associate_action(data.data_subject_category, data.action_on_hit)
+    now = utcnow()
+    if ctx.rules is not None:
+        ctx.rules.check_nomination(session, principal, data, now)
+    entry = Entry(
+        id=str(uuid.uuid4()),
+        kind=data.kind.value,
+        status=Status.pending_review.value,
+        names=stored_names(data.names),
+        birth_dates=stored_birth_dates(data.birth_dates),
+        birth_places=list(data.birth_places),
+        gender=data.gender.value if data.gender else None,
+        nationalities=list(dict.fromkeys(data.nationalities)),
+        documents=[doc.model_dump(mode="json") for doc in data.documents],
+        legal_basis_instrument=data.legal_basis.instrument,
+        legal_basis_article=data.legal_basis.article,
+        decision_ref=data.decision_ref,
+        listing_standard=data.listing_standard,
+        articulable_facts=data.articulable_facts,
+        data_subject_category=data.data_subject_category.value,
+        derogatory_items=[item.model_dump(mode="json") for item in data.derogatory_items],
+        originating_agency=data.originating_agency,
+        nominating_officer=principal.sub,
+        action_on_hit=data.action_on_hit.value,
+        handling_code=data.handling_code.value,
+        contact_point=data.contact_point or f"duty desk of {data.originating_agency}",
+        warning_flags=[flag.value for flag in data.warning_flags],
+        best_interests_justification=data.best_interests_justification,
+        source=data.source,
+        source_ref=data.source_ref,
+        listed_at=now,
+        created_by=principal.sub,
+        created_at=now,
+        updated_by=principal.sub,
+        updated_at=now,
+    )
+    entry.shares = [EntryShare(agency=agency) for agency in dict.fromkeys(data.shared_with)
+                    if agency != data.originating_agency]
+    session.add(entry)
+    session.flush()
+    _write_version(session, entry, ctx, change="nominated", reason="nomination",
+                   changed_fields=sorted(EntryCreate.model_fields))
+    record_event(session, principal, operation="collection", action="entry.nominate",
+                 target_type="entry", target_id=entry.id, request_id=ctx.request_id,
+                 purpose="nomination",
+                 details={"data_subject_category": entry.data_subject_category,
+                          "names": len(entry.names), "documents": len(entry.documents),
+                          "derogatory_items": len(entry.derogatory_items)})
+    feed.entry_changed(session, entry, "nominated")
+    return entry
+
+
+def _transition(session: Session, ctx: Context, entry: Entry, *, to: Status, allowed_from: set[Status],
+                action: str, reason: str, extra: dict[str, Any] | None = None) -> Entry:
+    if Status(entry.status) not in allowed_from:
+        raise RuleViolation(
+            f"cannot {action.split('.')[-1]} an entry whose status is {entry.status}",
+            details=[{"loc": ["path", "entry_id"], "msg": f"allowed from: {', '.join(sorted(allowed_from))}",
+                      "rule": "lifecycle"}],
+        )
+    now = utcnow()
+    previous = entry.status
+    entry.status = to.value
+    entry.status_reason = reason
+    entry.updated_by = ctx.principal.sub
+    entry.updated_at = now
+    for key, value in (extra or {}).items():
+        setattr(entry, key, value)
+    session.flush()
+    _write_version(session, entry, ctx, change=action.split(".")[-1], reason=reason,
+                   changed_fields=["status", *sorted(extra or {})])
+    record_event(session, ctx.principal, operation="alteration", action=action, target_type="entry",
+                 target_id=entry.id, request_id=ctx.request_id, purpose=reason,
+                 details={"from": previous, "to": to.value, "version": entry.version})
+    feed.entry_changed(session, entry, action.split(".")[-1])
+    return entry
+
+
+def approve(session: Session, ctx: Context, entry_id: str, reason: str,
+            review_due_for: Any = None) -> Entry:
+    """Activate a nomination; only a reviewer who is not the nominator may (LB-second-review)."""
+    entry = repository.get_readable(session, ctx.principal, ctx.review_agency, entry_id, for_update=True)
+    if entry.created_by == ctx.principal.sub or entry.nominating_officer == ctx.principal.sub:
+        raise Forbidden(
+            "a nomination must be approved by a reviewer other than its nominator (LB-second-review)"
+        )
+    now = utcnow()
+    extra: dict[str, Any] = {"activated_at": now, "reviewed_by": ctx.principal.sub}
+    if ctx.rules is not None and Status(entry.status) is Status.pending_review:
+        extra.update(ctx.rules.approval_fields(session, ctx.principal, entry, now))
+    else:
+        extra["review_due"] = review_due_for(entry, now) if review_due_for else now + timedelta(days=365)
+    return _transition(session, ctx, entry, to=Status.active, allowed_from={Status.pending_review},
+                       action="entry.approve", reason=reason, extra=extra)
+
+
+def reject(session: Session, ctx: Context, entry_id: str, reason: str) -> Entry:
+    entry = repository.get_readable(session, ctx.principal, ctx.review_agency, entry_id, for_update=True)
+    if entry.created_by == ctx.principal.sub:
+        raise Forbidden("a nominator cannot decide on their own nomination (LB-second-review)")
+    return _transition(session, ctx, entry, to=Status.rejected, allowed_from={Status.pending_review},
+                       action="entry.reject", reason=reason, extra={"reviewed_by": ctx.principal.sub})
+
+
+def suspend(session: Session, ctx: Context, entry_id: str, reason: str) -> Entry:
+    entry = repository.get_readable(session, ctx.principal, ctx.review_agency, entry_id, for_update=True)
+    return _transition(session, ctx, entry, to=Status.suspended, allowed_from={Status.active},
+                       action="entry.suspend", reason=reason)
+
+
+def reinstate(session: Session, ctx: Context, entry_id: str, reason: str) -> Entry:
+    entry = repository.get_readable(session, ctx.principal, ctx.review_agency, entry_id, for_update=True)
+    if entry.review_due is not None and entry.review_due <= utcnow():
+        raise RuleViolation(
+            "an entry past its review date can only return through a periodic review decision",
+            details=[{"loc": ["path", "entry_id"], "msg": "record a review decision first",
+                      "rule": "RV-review-date"}],
+        )
+    if ctx.rules is not None:
+        ctx.rules.check_reinstate(session, entry)
+    return _transition(session, ctx, entry, to=Status.active, allowed_from={Status.suspended},
+                       action="entry.reinstate", reason=reason)
+
+
+def delist(session: Session, ctx: Context, entry_id: str, reason: str) -> Entry:
+    entry = repository.get_readable(session, ctx.principal, ctx.review_agency, entry_id, for_update=True)
+    return _transition(session, ctx, entry, to=Status.delisted,
+                       allowed_from={Status.active, Status.suspended, Status.pending_review},
+                       action="entry.delist", reason=reason)
+
+
+_SIMPLE_FIELDS = (
+    "birth_places", "decision_ref", "listing_standard", "articulable_facts", "contact_point",
+    "best_interests_justification",
+)
+_ENUM_FIELDS = ("gender", "data_subject_category", "action_on_hit", "handling_code")
+
+
+def update(session: Session, ctx: Context, entry_id: str, expected_version: int, data: EntryUpdate) -> Entry:
+    """Amend an entry under optimistic concurrency: a stale version changes nothing (412)."""
+    entry = repository.get_readable(session, ctx.principal, ctx.review_agency, entry_id, for_update=True)
+    if entry.version != expected_version:
+        raise PreconditionFailed(
+            f"the entry is at version {entry.version}, not {expected_version}: reload it and "
+            "apply your change again",
+            headers={"ETag": etag(entry)},
+        )
+    if Status(entry.status) in (Status.delisted, Status.rejected, Status.expired):
+        raise RuleViolation(f"an entry whose status is {entry.status} cannot be amended")
+    changes: dict[str, Any] = {}
+    provided = data.model_fields_set - {"reason"}
+    for field in provided:
+        value = getattr(data, field)
+        if field == "names":
+            changes["names"] = stored_names(value)
+        elif field == "birth_dates":
+            changes["birth_dates"] = stored_birth_dates(value)
+        elif field == "nationalities":
+            changes["nationalities"] = list(dict.fromkeys(value))
+        elif field == "documents":
+            changes["documents"] = [doc.model_dump(mode="json") for doc in value]
+        elif field == "derogatory_items":
+            changes["derogatory_items"] = [item.model_dump(mode="json") for item in value]
+        elif field == "warning_flags":
+            changes["warning_flags"] = [flag.value for flag in value]
+        elif field == "legal_basis":
+            if value is None:
+                raise RuleViolation("legal_basis cannot be removed (LB-legal-basis)")
+            changes["legal_basis_instrument"] = value.instrument
+            changes["legal_basis_article"] = value.article
+        elif field in _ENUM_FIELDS:
+            if value is None and field != "gender":
+                raise RuleViolation(f"{field} cannot be removed")
+            changes[field] = value.value if value is not None else None
+        elif field in _SIMPLE_FIELDS:
+            if value is None and field != "best_interests_justification":
+                raise RuleViolation(f"{field} cannot be removed")
+            changes[field] = value
+    for required in ("names", "derogatory_items", "birth_places", "nationalities", "documents",
+                     "birth_dates", "warning_flags"):
+        if required in changes and changes[required] is None:
+            raise RuleViolation(f"{required} cannot be null; send an empty list to clear it")
+    _check_associate_action(changes.get("data_subject_category", entry.data_subject_category),
+                            changes.get("action_on_hit", entry.action_on_hit))
+    changed = sorted(key for key, value in changes.items() if getattr(entry, key) != value)
+    if "shared_with" in provided and data.shared_with is not None:
+        wanted = [a for a in dict.fromkeys(data.shared_with) if a != entry.originating_agency]
+        if sorted(wanted) != sorted(share.agency for share in entry.shares):
+            entry.shares = [EntryShare(agency=agency) for agency in wanted]
+            changed.append("shared_with")
+    for key in changed:
+        if key != "shared_with":
+            setattr(entry, key, changes[key])
+    entry.updated_by = ctx.principal.sub
+    entry.updated_at = utcnow()
+    session.flush()
+    _write_version(session, entry, ctx, change="updated", reason=data.reason, changed_fields=changed)
+    record_event(session, ctx.principal, operation="alteration", action="entry.update",
+                 target_type="entry", target_id=entry.id, request_id=ctx.request_id,
+                 purpose=data.reason, details={"changed_fields": changed, "version": entry.version})
+    feed.entry_changed(session, entry, "updated")
+    return entry
+
+
+def read(session: Session, ctx: Context, entry_id: str) -> Entry:
+    """Read one entry: a consultation, recorded with its stated purpose (LG-consult-fields)."""
+    entry = repository.get_readable(session, ctx.principal, ctx.review_agency, entry_id)
+    record_event(session, ctx.principal, operation="consultation", action="entry.read",
+                 target_type="entry", target_id=entry.id, request_id=ctx.request_id,
+                 purpose=ctx.purpose, details={"version": entry.version})
+    return entry
+
+
+def history(session: Session, ctx: Context, entry_id: str) -> list[EntryVersion]:
+    entry = repository.get_readable(session, ctx.principal, ctx.review_agency, entry_id)
+    found = repository.versions(session, entry.id)
+    record_event(session, ctx.principal, operation="consultation", action="entry.history",
+                 target_type="entry", target_id=entry.id, request_id=ctx.request_id,
+                 purpose=ctx.purpose, details={"versions": len(found)})
+    return found
+
+
+def list_entries(session: Session, ctx: Context, *, filters: dict[str, Any], cursor: str | None,
+                 limit: int) -> tuple[list[Entry], str | None]:
+    statement = repository.readable(ctx.principal, ctx.review_agency)
+    for column in ("status", "data_subject_category", "kind", "originating_agency"):
+        if filters.get(column) is not None:
+            statement = statement.where(getattr(Entry, column) == filters[column])
+    if filters.get("updated_since") is not None:
+        statement = statement.where(Entry.updated_at >= filters["updated_since"])
+    if cursor:
+        created_at, entry_id = decode_cursor(cursor)
+        statement = statement.where(
+            or_(Entry.created_at > created_at, and_(Entry.created_at == created_at, Entry.id > entry_id))
+        )
+    rows = list(
+        session.execute(statement.order_by(Entry.created_at, Entry.id).limit(limit + 1)).scalars()
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id)
+    record_event(session, ctx.principal, operation="consultation", action="entry.list",
+                 target_type="entry", request_id=ctx.request_id, purpose=ctx.purpose,
+                 details={"entry_ids": [row.id for row in rows],
+                          "filters": {k: str(v) for k, v in filters.items() if v is not None}})
+    return rows, next_cursor
+
+
+def etag(entry: Entry) -> str:
+    return f'"{entry.version}"'
+
+
+def parse_if_match(value: str | None) -> int:
+    from service.errors import PreconditionRequired
+
+    if value is None:
+        raise PreconditionRequired(
+            "If-Match is required: send the entry's ETag (or version) so a concurrent change is "
+            "not overwritten"
+        )
+    raw = value.strip()
+    if raw.startswith("W/"):
+        raw = raw[2:]
+    raw = raw.strip('"')
+    if not raw.isdigit() or len(raw) > 9:
+        raise PreconditionFailed("If-Match must be the entry's ETag, e.g. \"3\"")
+    return int(raw)
+
+
+def ensure_aware(value: datetime | None) -> datetime | None:
+    from datetime import UTC
+
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value

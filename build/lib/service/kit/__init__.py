@@ -1,0 +1,1 @@
+"""Shared infrastructure: text validation, pagination, countries."""

@@ -1,0 +1,289 @@
+"""The transparency report: aggregate figures only (OV-console, MT-outcome-stats).
+
+Figures come from the entries table and, where the features that own them are installed, from
+review, erasure, redress and screening tables. Those are read through ``service.models`` by
+name, so a table that does not exist yet is reported as ``null`` with a note instead of failing.
+False-positive figures are broken down by nationality, sex and age band of the screened person
+(from the erasable screening query data), never by ethnicity or religion, which the service does
+not hold. Every count between 1 and the threshold is published as ``"<N"``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from service.db.base import utcnow
+from service.models.entry import Entry
+from service.oversight.lookup import model
+from service.oversight.suppression import publish_rate, suppress
+
+AGE_BANDS = (
+    (0, 17, "0-17"),
+    (18, 29, "18-29"),
+    (30, 44, "30-44"),
+    (45, 59, "45-59"),
+    (60, 200, "60+"),
+)
+
+
+_model = model
+
+
+def _grouped(session: Session, column: Any, *where: Any) -> dict[str, int]:
+    rows = session.execute(select(column, func.count()).where(*where).group_by(column)).all()
+    return {str(key) if key is not None else "unknown": count for key, count in rows}
+
+
+def _in_period(column: Any, start: datetime | None, end: datetime | None) -> list[Any]:
+    conditions = []
+    if start is not None:
+        conditions.append(column >= start)
+    if end is not None:
+        conditions.append(column < end)
+    return conditions
+
+
+def entries_section(
+    session: Session, start: datetime | None, end: datetime | None
+) -> dict[str, Any]:
+    """Current entries (a snapshot at generation time) and those listed within the period."""
+    return {
+        "total": session.execute(select(func.count()).select_from(Entry)).scalar_one(),
+        "by_status": _grouped(session, Entry.status),
+        "by_kind": _grouped(session, Entry.kind),
+        "by_data_subject_category": _grouped(session, Entry.data_subject_category),
+        "by_legal_basis": _grouped(session, Entry.legal_basis_instrument),
+        "listed_in_period": session.execute(
+            select(func.count()).select_from(Entry).where(*_in_period(Entry.listed_at, start, end))
+        ).scalar_one(),
+        "active_review_overdue_now": session.execute(
+            select(func.count())
+            .select_from(Entry)
+            .where(Entry.status == "active", Entry.review_due < utcnow())
+        ).scalar_one(),
+    }
+
+
+def reviews_section(
+    session: Session, start: datetime | None, end: datetime | None
+) -> dict[str, Any] | None:
+    model = _model("ReviewDecisionRecord")
+    if model is None:
+        return None
+    period = _in_period(model.decided_at, start, end)
+    return {
+        "decisions": session.execute(
+            select(func.count()).select_from(model).where(*period)
+        ).scalar_one(),
+        "by_outcome": _grouped(session, model.outcome, *period),
+        "extensions": session.execute(
+            select(func.count()).select_from(model).where(*period, model.extension_number > 0)
+        ).scalar_one(),
+    }
+
+
+def erasures_section(
+    session: Session, start: datetime | None, end: datetime | None
+) -> dict[str, Any] | None:
+    model = _model("ErasureRecord")
+    if model is None:
+        return None
+    period = _in_period(model.erased_at, start, end)
+    return {
+        "total": session.execute(
+            select(func.count()).select_from(model).where(*period)
+        ).scalar_one(),
+        "by_legal_reason": _grouped(session, model.legal_reason, *period),
+    }
+
+
+def redress_section(
+    session: Session, start: datetime | None, end: datetime | None
+) -> dict[str, Any] | None:
+    model = _model("RedressCaseRecord")
+    if model is None:
+        return None
+    period = _in_period(model.created_at, start, end)
+    escalated = met = 0
+    for (escalations,) in session.execute(select(model.escalations).where(*period)):
+        if escalations:
+            escalated += 1  # a deadline passed without the step it required
+        else:
+            met += 1
+    return {
+        "opened": met + escalated,
+        "by_outcome": _grouped(session, model.decision_outcome, *period),
+        "by_state": _grouped(session, model.state, *period),
+        "deadline_compliance": {
+            "all_deadlines_met": met,
+            "escalated_after_missed_deadline": escalated,
+        },
+    }
+
+
+def _age_band(birth: str | None, on: date) -> str:
+    if not birth or len(birth) < 4 or not birth[:4].isdigit():
+        return "unknown"
+    year = int(birth[:4])
+    if len(birth) >= 10:
+        born = date.fromisoformat(birth[:10])
+        age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    else:
+        age = on.year - year  # precision to the year: may be one too high
+    for low, high, label in AGE_BANDS:
+        if low <= age <= high:
+            return label
+    return "unknown"
+
+
+def screenings_section(
+    session: Session, start: datetime | None, end: datetime | None, threshold: int
+) -> dict[str, Any] | None:
+    screening, hit, decision, query = (
+        _model(n) for n in ("Screening", "ScreeningHit", "HitDecision", "ScreeningQuery")
+    )
+    if screening is None or hit is None or decision is None:
+        return None
+    period = _in_period(screening.created_at, start, end)
+    # Current (non-revoked) human decisions per screening, counted once per hit.
+    decided: dict[str, Counter[str]] = {}
+    statement = (
+        select(decision.screening_id, decision.decision)
+        .join(screening, screening.id == decision.screening_id)
+        .where(decision.revoked_at.is_(None), *period)
+    )
+    for screening_id, kind in session.execute(statement):
+        decided.setdefault(screening_id, Counter())[kind] += 1
+    groups: dict[str, dict[str, Counter[str]]] = {"nationality": {}, "sex": {}, "age_band": {}}
+    totals: Counter[str] = Counter()
+    rows = select(
+        screening.id,
+        screening.result,
+        screening.hit_count,
+        screening.created_at,
+        query.data if query is not None else screening.query_id,
+    )
+    if query is not None:
+        rows = rows.outerjoin(query, query.id == screening.query_id)
+    for screening_id, result, hit_count, created_at, data in session.execute(
+        rows.where(*period).execution_options(yield_per=2000)
+    ):
+        traveller = (data or {}).get("traveller", {}) if isinstance(data, dict) else {}
+        keys = {
+            "nationality": traveller.get("nationality") or "unknown",
+            "sex": traveller.get("gender") or "unknown",
+            "age_band": _age_band(traveller.get("birth_date"), created_at.date()),
+        }
+        outcome = decided.get(screening_id, Counter())
+        counts = Counter(
+            screened=1,
+            with_hits=int(bool(hit_count)),
+            referred=int(result == "POSSIBLE_MATCH_REFER"),
+            hits=hit_count or 0,
+            hits_decided=sum(outcome.values()),
+            false_positive=outcome["false_positive"],
+            confirmed=outcome["confirmed"],
+            inconclusive=outcome["inconclusive"],
+        )
+        totals.update(counts)
+        for dimension, key in keys.items():
+            groups[dimension].setdefault(key, Counter()).update(counts)
+
+    def figures(counts: Counter[str]) -> dict[str, Any]:
+        return {
+            **{
+                k: counts[k]
+                for k in (
+                    "screened",
+                    "with_hits",
+                    "referred",
+                    "hits",
+                    "hits_decided",
+                    "false_positive",
+                    "confirmed",
+                    "inconclusive",
+                )
+            },
+            "hit_rate": publish_rate(counts["with_hits"], counts["screened"], threshold),
+            "false_positive_rate": publish_rate(
+                counts["false_positive"], counts["hits_decided"], threshold
+            ),
+        }
+
+    return {
+        "totals": figures(totals),
+        **{
+            f"by_{dimension}": {key: figures(c) for key, c in sorted(found.items())}
+            for dimension, found in groups.items()
+        },
+    }
+
+
+SECTIONS: dict[str, Callable[..., Any]] = {
+    "entries": entries_section,
+    "reviews": reviews_section,
+    "erasures": erasures_section,
+    "redress": redress_section,
+}
+
+
+def transparency_report(
+    session: Session, start: datetime | None, end: datetime | None, threshold: int
+) -> dict[str, Any]:
+    notes: list[str] = [
+        "entries figures are a snapshot at generation time; 'listed_in_period' "
+        "and the other sections count events within the period",
+        f"counts from 1 to {threshold - 1} are published as '<{threshold}'; a "
+        "rate is null when either of its counts is suppressed",
+    ]
+    sections: dict[str, Any] = {}
+    for name, build in [*SECTIONS.items(), ("screenings", screenings_section)]:
+        args = (session, start, end) + ((threshold,) if name == "screenings" else ())
+        try:
+            with session.begin_nested():
+                value = build(*args)
+        except DBAPIError:
+            value = None
+            notes.append(f"{name}: the table is not available in this database")
+        if value is None and not any(note.startswith(f"{name}:") for note in notes):
+            notes.append(f"{name}: the feature that records these figures is not installed")
+        sections[name] = suppress(value, threshold) if value is not None else None
+    return {
+        "period": {
+            "from": start.isoformat() if start else None,
+            "to": end.isoformat() if end else None,
+        },
+        "generated_at": utcnow().isoformat(),
+        "min_published_count": threshold,
+        "sections": sections,
+        "notes": notes,
+    }
+
+
+def report_csv(report: dict[str, Any]) -> str:
+    """One row per figure: section, metric, group, value."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["section", "metric", "group", "value"])
+
+    def walk(section: str, path: list[str], value: Any) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(section, [*path, str(key)], item)
+            return
+        metric = path[0] if path else ""
+        group = "/".join(path[1:])
+        writer.writerow([section, metric, group, "" if value is None else value])
+
+    for section, value in report["sections"].items():
+        walk(section, [], value if value is not None else {"unavailable": None})
+    return out.getvalue()

@@ -1,0 +1,1 @@
+"""Periodic review: queue, decisions, removal triggers and statistics."""

@@ -1,0 +1,103 @@
+"""Keyed digests of a traveller's identity, so decisions and cleared profiles recognise the same
+traveller again without storing who they are.
+
+Two identities are derived: the travel document (number + issuing country) and the normalised
+name with the birth date. Each is an HMAC-SHA256 under a server secret, so a database dump alone
+cannot be brute-forced back into names. All replicas must share the secret: it is read from
+``WATCHLIST_SCREENING_IDENTITY_KEY`` (hex) or else from ``<data_dir>/screening-identity.key``
+(created, mode 0600, on first use).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from service.config import Settings
+
+KEY_ENV = "WATCHLIST_SCREENING_IDENTITY_KEY"
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_WORD_SPLIT = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def load_identity_key(settings: Settings) -> bytes:
+    """The HMAC secret shared by every replica (environment first, then the data directory)."""
+    raw = os.environ.get(KEY_ENV)
+    if raw:
+        return bytes.fromhex(raw.strip())
+    path = Path(settings.data_dir) / "screening-identity.key"
+    if path.exists():
+        return bytes.fromhex(path.read_text().strip())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = os.urandom(32)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret.hex())
+    try:
+        os.link(tmp, path)  # atomic and refuses to overwrite a key another process just made
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    return bytes.fromhex(path.read_text().strip())
+
+
+def normalise_name(name: str) -> str:
+    """Case, accents, punctuation and word order removed: 'TAHIRI, Qasim' == 'qasim tahiri'."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(sorted(word for word in _WORD_SPLIT.split(stripped) if word))
+
+
+def normalise_document(number: str) -> str:
+    return _NON_ALNUM.sub("", number.casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class TravellerIdentity:
+    """The keyed digests of one traveller: by document, and by each name with the birth date."""
+
+    document: str | None
+    name_birth: tuple[str, ...]
+
+    def same_traveller(self, document_digest: str | None, name_birth_digest: str | None) -> bool:
+        """Whether a remembered identity is this traveller.
+
+        A document match decides. A name-and-birth-date match counts only when no document on
+        either side contradicts it: two passports mean two people, however alike their names.
+        """
+        if document_digest is not None and self.document is not None:
+            return document_digest == self.document
+        return name_birth_digest is not None and name_birth_digest in self.name_birth
+
+
+class IdentityHasher:
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def _digest(self, label: str, value: str) -> str:
+        return hmac.new(self._key, f"{label}\x1f{value}".encode(), hashlib.sha256).hexdigest()
+
+    def document_digest(self, number: str | None, country: str | None) -> str | None:
+        if not number or not normalise_document(number):
+            return None
+        return self._digest("doc", f"{normalise_document(number)}\x1f{(country or '').upper()}")
+
+    def name_birth_digests(self, names: Iterable[str], birth_date: str | None) -> tuple[str, ...]:
+        if not birth_date:
+            return ()
+        keys = {normalise_name(name) for name in names}
+        return tuple(sorted(self._digest("nb", f"{key}\x1f{birth_date}") for key in keys if key))
+
+    def traveller(self, names: Iterable[str], birth_date: str | None, document_number: str | None,
+                  document_country: str | None) -> TravellerIdentity:
+        names = list(names)
+        return TravellerIdentity(self.document_digest(document_number, document_country),
+                                 self.name_birth_digests(names, birth_date))

@@ -1,0 +1,97 @@
+"""Group commit of screenings: one transaction, one walk of the audit chain, many answers.
+
+Every screening appends to the hash-chained audit trail, whose head row is locked from the first
+audit statement until commit, so audit appends form one queue for every replica; with one
+transaction per screening, that queue moves at one commit (one WAL flush) per screening. Here a
+single writer thread per process takes every screening waiting at that moment, stores their rows
+and appends their audit events in one transaction, and commits once. Each request waits for
+*its* commit before it answers, so a screening is never answered unless it is stored and
+audited; if the commit fails, every request of the group fails (503), and nothing was written.
+
+This is the one place in the service where something other than the route wrapper commits: the
+route's own transaction stays read-only for screenings.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from concurrent.futures import Future
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.audit.recorder import record_event
+from service.logging import get_logger
+
+log = get_logger("watchlist.screening.writer")
+
+MAX_GROUP = 64
+WAIT_SECONDS = 30.0
+
+
+class WriterStopped(RuntimeError):
+    """The writer is not running (start-up has not finished, or shutdown has begun)."""
+
+
+class GroupWriter:
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._factory = session_factory
+        self._queue: queue.Queue[tuple[Any, list[Any], list[dict[str, Any]], Future] | None] = \
+            queue.Queue()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="screening-writer", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def write(self, principal: Any, rows: list[Any], events: list[dict[str, Any]]) -> None:
+        """Store ``rows`` and append ``events`` (as ``principal``); returns once committed.
+
+        Raises what the commit raised (e.g. ``DBAPIError`` when the database is unreachable).
+        """
+        if self._thread is None:
+            raise WriterStopped("the screening writer is not running")
+        done: Future = Future()
+        self._queue.put((principal, rows, events, done))
+        done.result(timeout=WAIT_SECONDS)
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            group = [first]
+            while len(group) < MAX_GROUP:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._queue.put(None)  # stop after this group
+                    break
+                group.append(item)
+            self._commit(group)
+
+    def _commit(self, group: list[tuple[Any, list[Any], list[dict[str, Any]], Future]]) -> None:
+        try:
+            with self._factory() as session, session.begin():
+                session.add_all([row for _, rows, _, _ in group for row in rows])
+                session.flush()  # parents first: the unit of work orders by relationship
+                for principal, _, events, _ in group:
+                    for event in events:
+                        record_event(session, principal, **event)
+        except BaseException as error:  # noqa: BLE001 - handed to every waiting request
+            log.warning("screening_group_commit_failed", error_type=type(error).__name__,
+                        screenings=len(group))
+            for *_, done in group:
+                done.set_exception(error)
+            return
+        for *_, done in group:
+            done.set_result(None)
