@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from matching.similarity import part_similarity
+from matching.similarity import part_similarity, same_token
 
 if TYPE_CHECKING:
     from matching.names import PreparedName
@@ -41,7 +41,7 @@ def align(query: PreparedName, candidate: PreparedName) -> list[Aligned]:
         qtext, qlen, qgroups = qp.text, len(qp.folded), qp.groups
         plain = not (qp.initial or qp.legal)
         for j, cp in enumerate(cparts):
-            if qtext == cp.text:
+            if qtext == cp.text and same_token(qp, cp):
                 scored.append((1.0, (i,), (j,), "exact"))
                 continue
             if plain and qp.writing == cp.writing and not (cp.initial or cp.legal):
@@ -64,8 +64,10 @@ def align(query: PreparedName, candidate: PreparedName) -> list[Aligned]:
             open_c.difference_update(cj)
     # (A name of one token has no joins: its ``joins`` is empty and never built.)
     # A compound or acronym uses several tokens on one side against one on the other, so it
-    # can only help when the two sides have different numbers of tokens left over.
-    if open_q and open_c and len(open_q) != len(open_c) and (
+    # can only help when one side has tokens left over to join and the other a token to meet
+    # them: different numbers left over, or two or more on each side (Patr ushev against
+    # Platonovich Patrushev).
+    if open_q and open_c and (len(open_q) != len(open_c) or len(open_q) > 1) and (
         len(query.parts) > 1 or len(cparts) > 1
     ):
         extra = _compound_pairs(query, candidate, open_q, open_c)

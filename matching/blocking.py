@@ -110,8 +110,9 @@ def token_blocks(store: Store, name: PreparedName) -> list[TokenBlock]:
     blocks = []
     seen: set[tuple] = set()
     parts = getattr(name, "parts", None) or name.tokens
-    for text, key, groups, part in zip(name.tokens, name.keys, token_groups(name), parts,
-                                       strict=False):
+    factors = getattr(name, "weights", None) or [token_factor((part,)) for part in parts]
+    for text, key, groups, part, factor in zip(name.tokens, name.keys, token_groups(name), parts,
+                                               factors, strict=False):
         signature = (text, key, tuple(sorted(groups)))
         if signature in seen or not key:
             continue
@@ -161,7 +162,7 @@ def token_blocks(store: Store, name: PreparedName) -> list[TokenBlock]:
         skeletons = [exact] if exact is not None else sorted(fuzzy)
         frequency = max(int(df[k]) for k in skeletons) if skeletons else 0
         size = int(store.token_postings.data[tokens].sum())
-        weight = store.weight_of_df(frequency) * token_factor((part,))
+        weight = store.weight_of_df(frequency) * factor
         blocks.append(TokenBlock(weight, tokens, qualities, size))
     return blocks
 

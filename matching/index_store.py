@@ -87,6 +87,10 @@ class Store:
         self.name_fields, self.token_fields = per_token_fields()
         self._key_field_index = self.token_fields.index("keys")
         self._text_field_index = self.token_fields.index("tokens")
+        # The name engine's own per-token weight factor (initials, patronymics, legal forms),
+        # when it publishes one; otherwise it is inferred from the token's flags.
+        self._weight_field_index = (self.token_fields.index("weights")
+                                    if "weights" in self.token_fields else None)
         # Token records: interned tuples of per-token values.
         self.token_record_ids: dict[tuple, int] = {}
         self.token_records: list[tuple] = []
@@ -215,7 +219,8 @@ class Store:
             bare = without_article(spelling)
             if bare != spelling:
                 self._add_spelling(bare, record_id)
-            self.token_factor.append(token_factor(values))
+            self.token_factor.append(token_factor(values) if self._weight_field_index is None
+                                     else values[self._weight_field_index])
             self.token_parts.append(part_in(values))
             self.token_postings.append(0)
             self.postings.append(array.array("i"))

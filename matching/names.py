@@ -9,6 +9,7 @@ name with a conflicting part (Kim Jong Un / Kim Jong Il) falls below ``DEFAULT_T
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -38,10 +39,20 @@ KINDS = ("person", "organisation")
 # Weight factors of tokens that carry less identity than a full name part.
 _INITIAL_FACTOR = 0.5
 _LEGAL_FORM_FACTOR = 0.3
-# Cost of a token present on one side only (a missing middle name), relative to a conflict.
+# Cost of two tokens that name different things (Mansour / Mohammed), relative to their weight:
+# a conflict is evidence against the match, not only missing evidence for it, so one conflict
+# in a name of five tokens still falls below the threshold.
+_CONFLICT_COST = 1.1
+# Cost of a token present on one side only (a missing middle name), relative to its weight.
 _OMISSION_COST = 0.4
 # ... unless the names share only one token: that is weak evidence, so omissions cost more.
 _WEAK_OMISSION_COST = 0.6
+# Patronymics (Viktorovich, Ivanovna, Petrovych) say whose child someone is, and lists and
+# travel documents drop them freely: half the weight of a given or family name.
+_PATRONYMIC_FACTOR = 0.5
+# (-ović/-ević are South Slavic family names, not patronymics.)
+_PATRONYMIC = re.compile(r"(?:ovich|evich|ovych|evych|ovitch|evitch|ovna|evna|ivna|ichna|"
+                         r"ogly|oglu|ugli)$")
 # Names made of initials only (N.N.) cannot identify anyone on their own.
 _INITIALS_ONLY_CAP = 0.6
 # Tokens that swap sides of "bin" (Omar bin Abdullah / Abdullah bin Omar) name another person.
@@ -113,7 +124,8 @@ def prepare_name(name: str, *, kind: str = "person") -> PreparedName:
         raise ValueError(f"kind must be one of {KINDS}")
     raw, script = name_tokens(name, kind=kind)
     parts = tuple(
-        make_part(token.text, writing=token.writing, initial=token.initial, legal=token.legal)
+        make_part(token.text, writing=token.writing, initial=token.initial, legal=token.legal,
+                  native=token.native)
         for token in raw
     )
     joins = LazyJoins(tuple(raw)) if len(raw) > 1 else ()
@@ -137,7 +149,8 @@ def prepare_name(name: str, *, kind: str = "person") -> PreparedName:
         short_tokens=frozenset(i for i, token in enumerate(raw)
                                if not token.legal and 2 <= len(token.text) <= 6
                                and token.text.isalpha()),
-        weights=tuple(_base_weight(token) for token in raw),
+        weights=tuple(_base_weight(token, kind == "person" and index > 0 and len(raw) > 2)
+                      for index, token in enumerate(raw)),
     )
 
 
@@ -184,10 +197,16 @@ class LazyJoins(Sequence):
         return f"LazyJoins({len(self._raw)} tokens)"
 
 
-def _base_weight(token) -> float:
-    """Initials and legal forms say less about who or what is named than a full name part."""
-    initial = _INITIAL_FACTOR if token.initial else 1.0
-    return initial * (_LEGAL_FORM_FACTOR if token.legal else 1.0)
+def _base_weight(token, patronymic_position: bool) -> float:
+    """Initials, patronymics and legal forms say less about who or what is named than a given
+    or family name. A patronymic follows a given name, in a name of three parts or more."""
+    if token.initial:
+        return _INITIAL_FACTOR
+    if token.legal:
+        return _LEGAL_FORM_FACTOR
+    if patronymic_position and len(token.text) > 6 and _PATRONYMIC.search(token.text):
+        return _PATRONYMIC_FACTOR
+    return 1.0
 
 
 def _weights(name: PreparedName, token_weight: Callable[[str], float] | None) -> Sequence[float]:
@@ -206,8 +225,8 @@ def score_prepared(
 
     Each query token is aligned with at most one candidate token (greedy, most similar pair
     first; two adjacent tokens may align with one compound token). Aligned pairs contribute
-    their similarity; tokens left unmatched on both sides are conflicts and cost their full
-    weight; tokens present on one side only (a missing middle name) cost less, unless the names
+    their similarity; tokens left unmatched on both sides are conflicts and cost a little more
+    than their weight; tokens present on one side only (a missing middle name) cost less, unless the names
     share a single token, which is weak evidence on its own. ``token_weight`` gives rarer
     tokens more weight (None: uniform).
     """
@@ -244,7 +263,7 @@ def score_prepared(
             left_c[j] = 0.0
     unmatched_q, unmatched_c = sum(left_q), sum(left_c)
     if unmatched_q and unmatched_c:
-        total += unmatched_q + unmatched_c
+        total += _CONFLICT_COST * (unmatched_q + unmatched_c)
     else:
         cost = _OMISSION_COST if strong >= 2 else _WEAK_OMISSION_COST
         total += cost * (unmatched_q + unmatched_c)

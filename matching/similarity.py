@@ -33,21 +33,28 @@ class Part(NamedTuple):
     initial: bool
     legal: bool
     groups: frozenset[int]
+    native: str = ""  # the Hangul syllable the token was read from (see RawToken)
 
 
-def make_part(text: str, *, writing: str, initial: bool, legal: bool = False) -> Part:
+def make_part(text: str, *, writing: str, initial: bool, legal: bool = False,
+              native: str = "") -> Part:
     """Precompute the folded spelling, keys and equivalence groups of a canonical token.
 
     Memoised: list names repeat the same tokens endlessly, and a ``Part`` is immutable.
     """
-    return _make_part(text, writing, initial, legal)
+    return _make_part(text, writing, initial, legal, native)
 
 
 @lru_cache(maxsize=262_144)
-def _make_part(text: str, writing: str, initial: bool, legal: bool) -> Part:
+def _make_part(text: str, writing: str, initial: bool, legal: bool, native: str) -> Part:
     folded = fold(text)
     return Part(text, folded, skeleton(folded), abjad_key(folded), syllabic_key(folded),
-                writing, initial, legal, groups_of(table_key(folded, writing)))
+                writing, initial, legal, groups_of(table_key(folded, writing)), native)
+
+
+def same_token(q: Part, c: Part) -> bool:
+    """The same canonical token, and not two Hangul syllables that merely read alike."""
+    return q.text == c.text and (q.native == c.native or not q.native or not c.native)
 
 
 # First letters that transliteration systems swap (Yulia / Julia / Iulia, Qadhafi / Gadhafi).
@@ -58,16 +65,17 @@ _ARTICLE_PREFIXES = frozenset({"al", "il", "ul"})
 
 _KNOWN_DISTINCT_FACTOR = 0.85
 
-_cache: dict[tuple[str, str, bool, str, str, bool], tuple[float, str]] = {}
+_cache: dict[tuple[str, str, bool, str, str, str, bool, str], tuple[float, str]] = {}
 _CACHE_LIMIT = 500_000
 
 
 def part_similarity(q: Part, c: Part) -> tuple[float, str]:
     """Similarity in [0, 1] of two tokens and the name of the rule that gave it."""
-    if q.text == c.text:
+    if same_token(q, c):
         return 1.0, "exact"
-    # Text, writing and legal flag determine everything else about a token (initial = length 1).
-    cache_key = (q.text, q.writing, q.legal, c.text, c.writing, c.legal)
+    # Text, writing, legal flag and native syllable determine everything else about a token
+    # (initial = length 1).
+    cache_key = (q.text, q.writing, q.legal, q.native, c.text, c.writing, c.legal, c.native)
     found = _cache.get(cache_key)
     if found is None:
         found = _similarity(q, c)
@@ -87,6 +95,15 @@ def _similarity(q: Part, c: Part) -> tuple[float, str]:
 
 
 def _rule_similarity(q: Part, c: Part) -> tuple[float, str]:
+    if q.native and c.native:
+        # Both written in Hangul: the syllables are compared, not their merged readings.
+        return _hangul_similarity(q.native, c.native), "hangul-syllable"
+    if q.writing == c.writing == "syllabic":
+        # Both written in Han (or Kana): the readings come from the characters by one fixed
+        # table, so different readings are different characters (习近朋 / 习近平), never a
+        # spelling variant; a reading or two apart is at most a near miss.
+        distance = Levenshtein.distance(q.text, c.text, score_cutoff=3)
+        return (0.6 if distance <= 2 else 0.0), "other-characters"
     qf, cf = q.folded, c.folded
     if q.legal or c.legal:
         if q.legal and c.legal and LEGAL_FAMILY.get(q.text, q.text) == LEGAL_FAMILY.get(c.text):
@@ -161,3 +178,22 @@ def _typo_similarity(distance: int, longest: int) -> float:
     if distance == 2:
         return 0.8 if longest >= 9 else 0.72 if longest >= 7 else 0.5 if longest >= 5 else 0.3
     return max(0.0, 0.6 - 0.1 * (distance - 3)) if longest >= 12 else 0.3
+
+
+def _jamo(syllable: str) -> tuple[int, int, int]:
+    """Initial consonant, vowel and final consonant of a Hangul syllable."""
+    code = ord(syllable) - 0xAC00
+    initial, rest = divmod(code, 588)
+    vowel, final = divmod(rest, 28)
+    return initial, vowel, final
+
+
+def _hangul_similarity(a: str, b: str) -> float:
+    """Two different Hangul syllables are two different name parts; one letter apart (정 / 종)
+    is only a near miss (a slip of the keyboard, or another name)."""
+    if a == b:
+        return 1.0
+    if not (0xAC00 <= ord(a) < 0xAC00 + 11172 and 0xAC00 <= ord(b) < 0xAC00 + 11172):
+        return 0.0
+    same = sum(x == y for x, y in zip(_jamo(a), _jamo(b), strict=True))
+    return 0.6 if same == 2 else 0.0

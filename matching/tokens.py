@@ -68,6 +68,9 @@ class RawToken(NamedTuple):
     initial: bool = False  # a single letter standing for a name
     legal: bool = False  # an organisation's legal form (LLC, GmbH, ...)
     segment: int = 0  # how many kinship particles (bin, ibn, ould) precede it
+    # The Hangul syllable a token was read from: the romanisation merges syllables (정 and 종
+    # both read "jong") that are different names when both sides are written in Hangul.
+    native: str = ""
 
 
 # Order matters: longer spellings first. Several Latin transliteration systems of Cyrillic are
@@ -228,20 +231,21 @@ def writing_of(script: str) -> str:
     return "full"
 
 
-def _words(text: str, script: str) -> list[tuple[str, str]]:
-    """Romanised words of a cleaned name, each with how its script spelled it."""
-    out: list[tuple[str, str]] = []
+def _words(text: str, script: str) -> list[tuple[str, str, str]]:
+    """Romanised words of a cleaned name, each with how its script spelled it and, for Hangul,
+    the syllable it was read from."""
+    out: list[tuple[str, str, str]] = []
     for position, word in enumerate(text.split()):
         if word.isascii():
             # Fast path: an ASCII word is Latin and needs no romanisation.
             spelled = _NOT_ALNUM.sub("", word)
             if spelled and (not spelled.isdigit() or word.isdigit()):
-                out.append((spelled, "full"))
+                out.append((spelled, "full", ""))
             continue
         scripts = {script_of(char) for char in word if char.isalpha()}
         if not scripts:
             if word.isdigit():
-                out.append((word, "full"))
+                out.append((word, "full", ""))
             continue
         if "Latin" in scripts and len(scripts) > 1 or (script == "Latin" and scripts != {"Latin"}):
             word = fold_homoglyphs(word)
@@ -250,10 +254,13 @@ def _words(text: str, script: str) -> list[tuple[str, str]]:
         if word_script == "Arabic" and word.startswith("ال") and len(word) > 3:
             # The Arabic article is written attached; Latin renderings often drop it.
             word = word[2:]
-        for spelled in romanize(word, word_script, name_position=position):
+        spellings = romanize(word, word_script, name_position=position)
+        # Hangul is read one syllable a token; other scripts carry no native form.
+        natives = word if word_script == "Hangul" and len(spellings) == len(word) else ""
+        for index, spelled in enumerate(spellings):
             spelled = _NOT_ALNUM.sub("", spelled.lower())
             if spelled:
-                out.append((spelled, writing_of(word_script)))
+                out.append((spelled, writing_of(word_script), natives[index] if natives else ""))
     return out
 
 
@@ -273,9 +280,13 @@ def name_tokens(name: str, *, kind: str) -> tuple[list[RawToken], str]:
     words = _words(clean_text(name), script)
     if not words:
         return [], script
-    writing = dict(words)
+    writing = {text: spelled_as for text, spelled_as, _ in words}
+    # A romanised text read from two different syllables in one name keeps no native form.
+    natives: dict[str, str] = {}
+    for text, _, native in words:
+        natives[text] = native if natives.get(text, native) == native else ""
     default_writing = writing_of(script)
-    texts = [text for text, _ in words]
+    texts = [text for text, _, _ in words]
     if kind == "person":
         texts = [_ABBREVIATIONS.get(t, t) for t in texts]
         texts = _join_abd(texts)
@@ -288,7 +299,7 @@ def name_tokens(name: str, *, kind: str) -> tuple[list[RawToken], str]:
                 segment += 1 if tokens else 0
                 continue
             tokens.append(RawToken(text, writing.get(text, default_writing), _is_initial(text),
-                                   False, segment))
+                                   False, segment, natives.get(text, "")))
         return tokens, script
     tokens = [RawToken(text, writing.get(text, "full"), _is_initial(text), legal)
               for text, legal in organisation_words(texts)]
