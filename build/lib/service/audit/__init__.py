@@ -1,1 +1,0 @@
-"""The tamper-evident audit trail: recording events and verifying the hash chain."""

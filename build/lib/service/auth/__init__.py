@@ -1,6 +1,0 @@
-"""Who is calling: bearer JWTs checked against a JWKS, mapped to a Principal with scopes."""
-
-import warnings
-
-# authlib announces a move of its JOSE module to joserfc; the API we use is stable until 2.0.
-warnings.filterwarnings("ignore", message="authlib.jose module is deprecated")

@@ -1,1 +1,0 @@
-"""Database access: the metadata, engines and per-request sessions."""

@@ -1,1 +1,0 @@
-"""Watchlist entries: nomination, second review, amendment, history."""

@@ -1,1 +1,0 @@
-"""Periodic review: queue, decisions, removal triggers and statistics."""
