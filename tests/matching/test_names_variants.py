@@ -67,6 +67,9 @@ STRUCTURE = [
     ("Mohammad Ali Jinnah", "Mohammad Jinnah"),
     ("John F. Kennedy", "John Fitzgerald Kennedy"),
     ("M. bin Salman", "Mohammed bin Salman"),
+    # patronymics are dropped freely; a split family name still meets its joined form
+    ("Sergei Lavrov", "Сергей Викторович Лавров"),
+    ("Mikhail Gorba chev", "Mikhail Sergeyevich Gorbachev"),
     # honorifics
     ("Sheikh Ahmed Yassin", "Ahmed Yassin"),
     ("Dr. Ayman al-Zawahiri", "Ayman Zawahiri"),
@@ -92,6 +95,11 @@ DIFFERENT_PERSONS = [
     ("Vladimir Putin", "Vladimir Potanin"),
     ("Sergey Lavrov", "Sergey Ivanov"),
     ("N. N.", "Nursultan Nazarbayev"),
+    # one conflicting part stays a conflict in a long name
+    ("Ahmad Yusuf Khalid Hamid al-Rashidi", "Ahmad Yusuf Khalid Hamid al-Juburi"),
+    # both in Hangul or both in Han: the characters differ although the readings are close
+    ("박정희", "박종희"),
+    ("王小明", "王小平"),
 ]
 
 ORGANISATIONS = [
