@@ -66,6 +66,7 @@ STRUCTURE = [
     # missing middle names, initials
     ("Mohammad Ali Jinnah", "Mohammad Jinnah"),
     ("John F. Kennedy", "John Fitzgerald Kennedy"),
+    ("E. Petrov", "Yevgeny Petrov"),
     ("M. bin Salman", "Mohammed bin Salman"),
     # patronymics are dropped freely; a split family name still meets its joined form
     ("Sergei Lavrov", "Сергей Викторович Лавров"),
@@ -99,6 +100,9 @@ DIFFERENT_PERSONS = [
     ("Ahmad Yusuf Khalid Hamid al-Rashidi", "Ahmad Yusuf Khalid Hamid al-Juburi"),
     # both in Hangul or both in Han: the characters differ although the readings are close
     ("박정희", "박종희"),
+    # letters alone: an acronym or a lone letter cannot stand for a whole person
+    ("Ali Hassan", "AH"),
+    ("Evgeny Sad", "سعيد ي"),
     ("王小明", "王小平"),
 ]
 
