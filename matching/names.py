@@ -55,6 +55,7 @@ _PATRONYMIC = re.compile(r"(?:ovich|evich|ovych|evych|ovitch|evitch|ovna|evna|iv
                          r"ogly|oglu|ugli)$")
 # Names made of initials only (N.N.) cannot identify anyone on their own.
 _INITIALS_ONLY_CAP = 0.6
+_LETTERS_ONLY_RULES = frozenset({"initial", "acronym", "near-miss"})
 # Tokens that swap sides of "bin" (Omar bin Abdullah / Abdullah bin Omar) name another person.
 _FILIATION_SWAP_PENALTY = 0.25
 # Small penalty for each crossing of aligned tokens: order matters a little, not much.
@@ -278,7 +279,10 @@ def score_prepared(
             score -= _ORDER_PENALTY * crossings / (len(order) - 1)
             if _filiation_swapped(query, candidate, order):
                 score -= _FILIATION_SWAP_PENALTY
-    if query.initials_only or candidate.initials_only:
+    if query.initials_only or candidate.initials_only or (
+        query.kind == "person" and all(rule in _LETTERS_ONLY_RULES for _, _, _, rule in aligned)
+    ):
+        # Initials and acronyms alone (N.N., "ES" for Evgeny Sad) cannot identify a person.
         score = min(score, _INITIALS_ONLY_CAP)
     score = min(1.0, max(0.0, score))
     return NameScore(round(score, 4), query.tokens, candidate.tokens, tuple(aligned), crossings)

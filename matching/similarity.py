@@ -59,7 +59,8 @@ def same_token(q: Part, c: Part) -> bool:
 
 # First letters that transliteration systems swap (Yulia / Julia / Iulia, Qadhafi / Gadhafi).
 _EQUIVALENT_INITIALS = frozenset({"ij", "ji", "kg", "gk", "hk", "kh", "uv", "vu", "ck", "kc",
-                                  "ia", "ai", "iu", "ui", "au", "ua"})
+                                  "ia", "ai", "iu", "ui", "au", "ua", "iy", "yi", "jy", "yj",
+                                  "kq", "qk", "ou", "uo", "ey", "ye"})
 # An Arabic article written attached to the word ("Alzawahiri", "Elsayed").
 _ARTICLE_PREFIXES = frozenset({"al", "il", "ul"})
 
@@ -112,7 +113,13 @@ def _rule_similarity(q: Part, c: Part) -> tuple[float, str]:
     if q.initial or c.initial:
         if q.initial and c.initial:
             return (1.0, "exact") if qf[:1] == cf[:1] else (0.0, "unmatched")
-        if qf[:1] == cf[:1] or q.text[:1] == c.text[:1]:
+        # By the written first letter: folding merges all vowels (e, i, y fold to i), so
+        # only the letters transliteration systems swap meet (Y. / J. / I. for Yulia, Y. / E.
+        # for Yevgeny, K. / Q.), and a lone letter of an abjad script (ي) meets its own letter
+        # only: it does not stand for Evgeny.
+        first = q.text[:1] + c.text[:1]
+        if first[0] == first[1] or (first in _EQUIVALENT_INITIALS
+                                    and "abjad" not in (q.writing, c.writing)):
             return 0.8, "initial"
         return 0.0, "unmatched"
     if qf == cf:
