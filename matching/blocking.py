@@ -34,6 +34,7 @@ from matching.index_store import (
     MIN_NAMES_FOR_WEIGHTS,
     MIN_TOKEN_WEIGHT,
     Store,
+    writing_code,
 )
 from matching.index_tokens import deletions, token_factor, token_groups
 from matching.names import PreparedName
@@ -93,10 +94,15 @@ def _token_similarity(query: str, texts: list[str]) -> np.ndarray:
 
 
 def _exact_borderline(store: Store, part, tokens: np.ndarray, qualities: np.ndarray) -> None:
-    """Replace rough similarities just under the cut by the name engine's own token similarity
-    (its rules for initials, abjad spellings and swapped first letters are not in rapidfuzz)."""
+    """Replace rough similarities just under the cut by the name engine's own token similarity,
+    for tokens spelled by another kind of script (an abjad skeleton against a Latin spelling:
+    rapidfuzz on the letters says little there). Within one kind of script the rough score
+    follows the engine's typo rule closely, and checking every borderline token one by one in
+    Python cost more than the rest of candidate generation on large lists."""
+    writing = writing_code(getattr(part, "writing", "full"))
     borderline = np.flatnonzero((qualities >= BORDERLINE_QUALITY)
-                                & (qualities < MIN_TOKEN_QUALITY))
+                                & (qualities < MIN_TOKEN_QUALITY)
+                                & (store.token_writing.data[tokens] != writing))
     if not len(borderline):
         return
     candidate_parts = store.token_parts.data[tokens[borderline]]

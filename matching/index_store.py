@@ -34,7 +34,15 @@ from matching.index_tokens import (
 )
 from matching.names import PreparedName
 
-__all__ = ["Column", "Store"]
+__all__ = ["Column", "Store", "WRITINGS", "writing_code"]
+
+WRITINGS = ("full", "abjad", "syllabic")
+
+
+def writing_code(writing: str) -> int:
+    """Small integer of a token's writing (``WRITINGS``); unknown kinds count as full."""
+    return WRITINGS.index(writing) if writing in WRITINGS else 0
+
 
 # Keys shorter than this are not expanded to their deletion neighbours: a one-letter change in
 # a two-consonant skeleton ("sd", "hsn") is a different name, and the neighbourhood would be huge.
@@ -100,6 +108,9 @@ class Store:
         self.token_factor = Column(np.float32)  # token record -> weight factor (initials...)
         self.initials: dict[str, array.array] = {}  # letter -> token records of that initial
         self.token_parts = Column(object)  # token record -> the name engine's Part, if any
+        # token record -> how its script spelled it (WRITINGS index): the blocking's rough
+        # similarity is only a poor guide across kinds of script.
+        self.token_writing = Column(np.uint8)
         self.postings: list[array.array] = []  # token record -> name slots containing it
         # Block keys: skeleton keys and equivalence-group keys, each with its token records.
         self.key_ids: dict[str, int] = {}
@@ -221,7 +232,9 @@ class Store:
                 self._add_spelling(bare, record_id)
             self.token_factor.append(token_factor(values) if self._weight_field_index is None
                                      else values[self._weight_field_index])
-            self.token_parts.append(part_in(values))
+            part = part_in(values)
+            self.token_parts.append(part)
+            self.token_writing.append(writing_code(getattr(part, "writing", "full")))
             self.token_postings.append(0)
             self.postings.append(array.array("i"))
             self.token_record_key.append(key_id)
