@@ -70,10 +70,12 @@ class TravellerIdentity:
     def same_traveller(self, document_digest: str | None, name_birth_digest: str | None) -> bool:
         """Whether a remembered identity is this traveller.
 
-        A document match decides. A name-and-birth-date match counts only when no document on
-        either side contradicts it: two passports mean two people, however alike their names.
+        An identity remembered with a document is recognised by that document only: name and
+        birth date are exactly what a misidentified person shares with the listed one, so
+        without the document they cannot tell the two apart. Name and birth date identify the
+        traveller only when neither the remembered identity nor this traveller has a document.
         """
-        if document_digest is not None and self.document is not None:
+        if document_digest is not None or self.document is not None:
             return document_digest == self.document
         return name_birth_digest is not None and name_birth_digest in self.name_birth
 

@@ -5,6 +5,21 @@ A screening stores the data used for the search in ``screening_queries`` (person
 erasable) and writes one audit event that refers to it by id and digest (LG-consult-fields).
 Services never commit: the route wrapper commits once, so the answer, the stored query and the
 audit event exist together or not at all.
+
+What may lower a hit below ``POSSIBLE_MATCH_REFER`` (MT-human-in-loop, MT-misidentified)
+    Only a positive distinguishing feature, never a coincidence of name and birth date: people
+    are mistaken for a listed subject precisely because their name and birth date are alike.
+
+    * ``CLEARED_PERSON``: the traveller presents a travel document (number and issuing
+      country) registered in a consented cleared-person profile for that entry, and that
+      document is not the listed subject's own (a misused identity may come with a copy of the
+      victim's passport). Name, birth date, nationality or sex alone never annotate a hit.
+    * ``PREVIOUSLY_CLEARED``: a standing ``false_positive`` decision remembered for this
+      traveller: by the same document if the decision was made on one; by name and birth date
+      only when neither that decision nor this screening has a document
+      (``TravellerIdentity.same_traveller``).
+
+    Anything weaker leaves the hit raised, so the border officer refers it.
 """
 
 from __future__ import annotations
@@ -129,6 +144,13 @@ def stored_query(traveller: TravellerIn, now: datetime) -> ScreeningQuery:
                           digest=hashlib.sha256(canonical.encode()).hexdigest())
 
 
+def document_is_listed(hit: Any) -> bool:
+    """Whether the traveller's document matched (or nearly matched) one of the entry's own: then
+    it is the listed subject's document, or a copy of it, and cannot distinguish anybody."""
+    return any(line.feature == "document" and line.outcome in ("agree", "near")
+               for line in hit.explanation)
+
+
 def full_view_allowed(principal: Principal, meta: EntryMeta, review_agency: str) -> bool:
     """Operators and reviewers of an agency that may see the entry get the explanation."""
     return principal.has(Scope.entries_read) and meta.readable_by(principal.agency, review_agency)
@@ -147,14 +169,15 @@ class Suppressions:
                 return decision
         return None
 
-    def profile_for(self, entry_id: str, identity: TravellerIdentity) -> ClearedPerson | None:
+    def profile_for(self, entry_id: str, identity: TravellerIdentity,
+                    document_is_listed: bool) -> ClearedPerson | None:
+        """The cleared profile this traveller is positively told apart by (see the module
+        docstring): the traveller's document is one of the profile's, and not the listed
+        subject's own."""
+        if identity.document is None or document_is_listed:
+            return None
         for profile in self.profiles.get(entry_id, ()):
-            documents = profile.document_digests or []
-            if identity.document is not None and documents:
-                if identity.document in documents:
-                    return profile
-                continue  # the traveller carries another document: not this person
-            if set(profile.name_birth_digests or []) & set(identity.name_birth):
+            if identity.document in (profile.document_digests or ()):
                 return profile
         return None
 
@@ -181,6 +204,8 @@ def load_suppressions(session: Session, entry_ids: set[str],
             ).order_by(HitDecision.decided_at.desc())
         ).scalars():
             found.decisions.setdefault(decision.entry_id, []).append(decision)
+    if not documents:
+        return found  # a cleared profile is only ever recognised by a document
     for profile in session.execute(
         select(ClearedPerson).where(ClearedPerson.entry_id.in_(sorted(entry_ids)),
                                     ClearedPerson.withdrawn_at.is_(None))
@@ -205,7 +230,8 @@ def prepare(ctx: Context, live: LiveIndex, state: ListState, traveller: Travelle
             continue  # removed from the list while we were searching
         status, note, decision_id, profile_id = HitStatus.POSSIBLE_MATCH_REFER, None, None, None
         decision = suppressions.decision_for(hit.record_id, identity) if identity else None
-        profile = suppressions.profile_for(hit.record_id, identity) if identity else None
+        profile = (suppressions.profile_for(hit.record_id, identity, document_is_listed(hit))
+                   if identity else None)
         if decision is not None:
             status, decision_id = HitStatus.PREVIOUSLY_CLEARED, decision.id
             note = (f"Previously cleared: decision {decision.id} of "
