@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.audit.recorder import record_event
@@ -24,12 +25,20 @@ from service.screening.identity import IdentityHasher
 from service.screening.schemas import DecisionIn, DecisionKind, DecisionOut, TravellerIn
 from service.screening.service import Context
 
+ALREADY_DECIDED = "this hit already has a decision: revoke it (with a reason) to decide again"
+
 
 def _visible_hit(session: Session, ctx: Context, screening_id: str, hit_id: str) -> ScreeningHit:
-    """The hit, if its entry is visible to the caller's agency (404 otherwise, never 403)."""
+    """The hit, locked for this transaction, if its entry is visible to the caller's agency
+    (404 otherwise, never 403).
+
+    The row lock (``FOR UPDATE`` on PostgreSQL; SQLite serialises writers with ``BEGIN
+    IMMEDIATE``) makes two decisions on one hit take turns, so the second sees the first.
+    """
     hit = session.execute(
         select(ScreeningHit).where(ScreeningHit.id == hit_id,
                                    ScreeningHit.screening_id == screening_id)
+        .with_for_update()
     ).scalar_one_or_none()
     if hit is None or not entry_visible(session, ctx, hit.entry_id):
         raise NotFound("no hit with this id is visible to you")
@@ -80,7 +89,7 @@ def decide(session: Session, ctx: Context, hasher: IdentityHasher, screening_id:
     """Record a named human's decision; one standing decision per hit (revoke to change it)."""
     hit = _visible_hit(session, ctx, screening_id, hit_id)
     if _current(session, hit.id) is not None:
-        raise Conflict("this hit already has a decision: revoke it (with a reason) to decide again")
+        raise Conflict(ALREADY_DECIDED)
     document_digest = name_birth_digest = None
     if body.decision is DecisionKind.false_positive:
         document_digest, name_birth_digest = _identity_digests(session, hasher, screening_id)
@@ -90,8 +99,13 @@ def decide(session: Session, ctx: Context, hasher: IdentityHasher, screening_id:
         decided_agency=ctx.principal.agency, decided_at=utcnow(),
         document_digest=document_digest, name_birth_digest=name_birth_digest,
     )
-    session.add(decision)
-    session.flush()
+    try:
+        with session.begin_nested():  # the savepoint's release flushes the insert
+            session.add(decision)
+    except IntegrityError:
+        # Another decision on this hit committed between our check and our insert (the unique
+        # index of standing decisions backs up the row lock).
+        raise Conflict(ALREADY_DECIDED) from None
     out = to_out(decision)
     record_event(session, ctx.principal, operation="collection", action="screening.decision",
                  target_type="screening_hit", target_id=hit.id, purpose=body.reason,

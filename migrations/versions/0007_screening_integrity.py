@@ -1,0 +1,53 @@
+"""Screening integrity: at most one standing decision per hit.
+
+Before this revision two concurrent decisions on one hit could both be stored, after which every
+later decision or revocation on that hit failed. Such duplicates are resolved here as the row
+lock now resolves them: the earliest decision stands and the later ones are marked revoked by
+this migration (kept, never deleted, with the reason), then the partial unique index is created.
+
+Only ``ADD``/``CREATE INDEX`` statements: no table is rebuilt, so the append-only triggers of
+the audit tables are untouched on SQLite.
+
+Revision ID: 0007_screening_integrity
+Revises: 0002_screening
+Create Date: 2026-12-01
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007_screening_integrity"
+down_revision = "0002_screening"
+branch_labels = None
+depends_on = None
+
+STANDING_DECISION_INDEX = "uq_hit_decisions_standing_hit_id"
+DUPLICATE_REASON = ("migration 0007: a second standing decision on this hit, stored by a race "
+                    "that the service now refuses; the earlier decision stands")
+
+
+def upgrade() -> None:
+    op.get_bind().execute(
+        sa.text(
+            "UPDATE hit_decisions SET revoked_at = :now, revoked_by = 'migration-0007', "
+            "revoke_reason = :reason "
+            "WHERE revoked_at IS NULL AND EXISTS ("
+            " SELECT 1 FROM hit_decisions earlier"
+            " WHERE earlier.hit_id = hit_decisions.hit_id AND earlier.revoked_at IS NULL"
+            " AND (earlier.decided_at < hit_decisions.decided_at"
+            "  OR (earlier.decided_at = hit_decisions.decided_at"
+            "   AND earlier.id < hit_decisions.id)))"
+        ).bindparams(sa.bindparam("now", type_=sa.DateTime()), reason=DUPLICATE_REASON),
+        {"now": datetime.now(UTC).replace(tzinfo=None)},
+    )
+    op.create_index(STANDING_DECISION_INDEX, "hit_decisions", ["hit_id"], unique=True,
+                    sqlite_where=sa.text("revoked_at IS NULL"),
+                    postgresql_where=sa.text("revoked_at IS NULL"))
+
+
+def downgrade() -> None:
+    op.drop_index(STANDING_DECISION_INDEX, table_name="hit_decisions")
