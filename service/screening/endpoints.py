@@ -138,7 +138,8 @@ def _run(request: Request, session: Any, principal: Principal, purpose: str,
         return screening.load_suppressions(session, entry_ids, identities)
 
     prepared = screening.screen(ctx, runtime.live, runtime.hasher, state, travellers,
-                                batch_id=batch_id, load=load, threshold=runtime.threshold)
+                                batch_id=batch_id, load=load, threshold=runtime.threshold,
+                                now=runtime.clock())
     events = screening.audit_events(ctx, prepared, state, batch_id=batch_id,
                                     manifest_ref=manifest_ref)
     if state.stale:

@@ -38,7 +38,6 @@ from sqlalchemy.orm import Session
 
 from service.auth.principal import Principal
 from service.auth.roles import Scope
-from service.db.base import utcnow
 from service.models.screening import (
     ClearedPerson,
     HitDecision,
@@ -303,10 +302,11 @@ def hit_view(principal: Principal, review_agency: str, row: ScreeningHit, meta: 
 
 def screen(ctx: Context, live: LiveIndex, hasher: IdentityHasher, state: ListState,
            travellers: Sequence[TravellerIn], *, batch_id: str | None,
-           load: Any, threshold: float) -> list[PreparedScreening]:
-    """Search every traveller; ``load`` fetches remembered decisions and cleared profiles."""
-    now = utcnow()
-    searched = [live.search(query_record(t), limit=MAX_HITS_PER_TRAVELLER, threshold=threshold)
+           load: Any, threshold: float, now: datetime) -> list[PreparedScreening]:
+    """Search every traveller at ``now``; ``load`` fetches remembered decisions and cleared
+    profiles."""
+    searched = [live.search(query_record(t), limit=MAX_HITS_PER_TRAVELLER, threshold=threshold,
+                            now=now)
                 for t in travellers]
     identities: list[TravellerIdentity | None] = [
         identity_of(hasher, t) if hits else None
