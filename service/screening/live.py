@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event, func, or_, select
+from sqlalchemy import Connection, Engine, Select, event, func, or_, select
 from sqlalchemy.orm import Session
 
 from service.config import Settings
@@ -39,6 +39,7 @@ from service.db.base import utcnow
 from service.entries.feed import FEED_MOVED
 from service.logging import get_logger
 from service.models.entry import Entry, EntryShare
+from service.models.policy import EntryPolicy
 from service.models.screening import EntryChange
 from service.screening.engine import index_class
 
@@ -66,6 +67,10 @@ class EntryMeta:
     contact_point: str
     review_due: datetime | None = None
     expires_at: datetime | None = None
+    # RD-disputed: the listed person contests the entry's accuracy; their supplementary
+    # statement (LED Art 16(1)) goes with every hit.
+    disputed: bool = False
+    subject_statement: str | None = None
 
     def readable_by(self, agency: str, review_agency: str) -> bool:
         """Mirror of ``service.entries.repository.readable`` for one entry."""
@@ -182,7 +187,7 @@ class LiveIndex:
             ):
                 shares.setdefault(entry_id, set()).add(agency)
             rows = connection.execution_options(yield_per=_LOAD_BATCH).execute(
-                select(*_RECORD_COLUMNS).where(Entry.status == "active"))
+                _with_dispute(select(*_RECORD_COLUMNS)).where(Entry.status == "active"))
             index.add_many(self._records(rows, meta, shares))
         now = time.monotonic()
         with self._lock:
@@ -257,7 +262,7 @@ class LiveIndex:
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             for row in connection.execute(
-                select(Entry.status, *_RECORD_COLUMNS).where(Entry.id.in_(chunk))
+                _with_dispute(select(Entry.status, *_RECORD_COLUMNS)).where(Entry.id.in_(chunk))
             ):
                 current[row.id] = row
             for entry_id, agency in connection.execute(
@@ -316,6 +321,13 @@ class LiveIndex:
         return self._meta.get(entry_id)
 
 
+def _with_dispute(statement: Select[Any]) -> Select[Any]:
+    """The entry rows with their dispute flag and statement (redress keeps them on the entry's
+    policy row; recording a dispute appends to the feed, so the index follows it)."""
+    return statement.add_columns(EntryPolicy.disputed, EntryPolicy.subject_statement).outerjoin(
+        EntryPolicy, EntryPolicy.entry_id == Entry.id)
+
+
 def _meta_of(row: Any, shares: set[str] | None) -> EntryMeta:
     return EntryMeta(
         originating_agency=row.originating_agency,
@@ -325,4 +337,6 @@ def _meta_of(row: Any, shares: set[str] | None) -> EntryMeta:
         contact_point=row.contact_point,
         review_due=row.review_due,
         expires_at=row.expires_at,
+        disputed=bool(row.disputed),
+        subject_statement=row.subject_statement if row.disputed else None,
     )

@@ -284,14 +284,19 @@ def stale_notice(state: ListState) -> str:
 
 def hit_view(principal: Principal, review_agency: str, row: ScreeningHit, meta: EntryMeta,
              note: str | None) -> HitOut:
-    """Minimal for border clients; the full explanation for agencies that may see the entry."""
+    """Minimal for border clients; the full explanation for agencies that may see the entry.
+
+    A hit on a disputed entry says so to everyone and carries the listed person's statement to
+    those with the full view (RD-disputed; see ``HitOut``)."""
     view = HitOut(
         hit_id=row.id, status=HitStatus(row.status), band=row.band,
         action_on_hit=meta.action_on_hit, handling_code=meta.handling_code,
         contact_point=meta.contact_point, list_version=row.list_version, note=note,
         previous_decision_id=row.cleared_by_decision_id, cleared_person_id=row.cleared_person_id,
+        disputed=meta.disputed,
     )
     if full_view_allowed(principal, meta, review_agency):
+        view.subject_statement = meta.subject_statement
         view.entry_id = row.entry_id
         view.score = row.score
         view.algorithm = row.algorithm
