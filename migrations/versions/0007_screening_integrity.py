@@ -1,11 +1,17 @@
-"""Screening integrity: at most one standing decision per hit.
+"""Screening integrity: at most one standing decision per hit, and coarse traveller attributes
+on each screening for oversight statistics.
 
 Before this revision two concurrent decisions on one hit could both be stored, after which every
 later decision or revocation on that hit failed. Such duplicates are resolved here as the row
 lock now resolves them: the earliest decision stands and the later ones are marked revoked by
 this migration (kept, never deleted, with the reason), then the partial unique index is created.
 
-Only ``ADD``/``CREATE INDEX`` statements: no table is rebuilt, so the append-only triggers of
+``screenings`` gains ``traveller_nationality``, ``traveller_sex`` and ``traveller_age_band``
+(MT-outcome-stats), so false-positive rates by group survive the erasure of the search data.
+Rows written before this revision have none; the report falls back to their query data while
+those still exist.
+
+Only ``ADD COLUMN``/``CREATE INDEX`` statements: no table is rebuilt, so the append-only triggers of
 the audit tables are untouched on SQLite.
 
 Revision ID: 0007_screening_integrity
@@ -26,6 +32,8 @@ branch_labels = None
 depends_on = None
 
 STANDING_DECISION_INDEX = "uq_hit_decisions_standing_hit_id"
+DEMOGRAPHIC_COLUMNS = (("traveller_nationality", 2), ("traveller_sex", 16),
+                       ("traveller_age_band", 8))
 DUPLICATE_REASON = ("migration 0007: a second standing decision on this hit, stored by a race "
                     "that the service now refuses; the earlier decision stands")
 
@@ -47,7 +55,12 @@ def upgrade() -> None:
     op.create_index(STANDING_DECISION_INDEX, "hit_decisions", ["hit_id"], unique=True,
                     sqlite_where=sa.text("revoked_at IS NULL"),
                     postgresql_where=sa.text("revoked_at IS NULL"))
+    for name, length in DEMOGRAPHIC_COLUMNS:
+        op.add_column("screenings", sa.Column(name, sa.String(length)))
 
 
 def downgrade() -> None:
+    # SQLite >= 3.35 drops a column in place; no batch rebuild of any table is needed.
+    for name, _length in reversed(DEMOGRAPHIC_COLUMNS):
+        op.drop_column("screenings", name)
     op.drop_index(STANDING_DECISION_INDEX, table_name="hit_decisions")

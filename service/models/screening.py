@@ -71,6 +71,11 @@ class Screening(Base):
     result: Mapped[str] = mapped_column(String(30))
     hit_count: Mapped[int] = mapped_column(Integer)
     raised_count: Mapped[int] = mapped_column(Integer)
+    # Coarse, non-identifying attributes for oversight statistics (MT-outcome-stats); they
+    # outlive the erasable query data. See ``service.screening.demographics``.
+    traveller_nationality: Mapped[str | None] = mapped_column(String(2))
+    traveller_sex: Mapped[str | None] = mapped_column(String(16))
+    traveller_age_band: Mapped[str | None] = mapped_column(String(8))
 
     # Declared so one flush inserts parents first; never loaded implicitly.
     query: Mapped[ScreeningQuery | None] = relationship(lazy="raise")

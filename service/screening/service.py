@@ -45,6 +45,7 @@ from service.models.screening import (
     ScreeningHit,
     ScreeningQuery,
 )
+from service.screening.demographics import demographics_of
 from service.screening.identity import IdentityHasher, TravellerIdentity
 from service.screening.live import EntryMeta, LiveIndex
 from service.screening.schemas import (
@@ -258,12 +259,15 @@ def prepare(ctx: Context, live: LiveIndex, state: ListState, traveller: Travelle
         views.append(hit_view(ctx.principal, ctx.review_agency, row, meta, note))
     raised = sum(1 for row in hit_rows if row.status == HitStatus.POSSIBLE_MATCH_REFER)
     result = Result.POSSIBLE_MATCH_REFER if raised else Result.NO_MATCH
+    groups = demographics_of(traveller, now.date())
     screening = Screening(
         id=screening_id, batch_id=batch_id, traveller_ref=traveller.reference, created_at=now,
         actor_sub=ctx.principal.sub, actor_agency=ctx.principal.agency,
         actor_role=ctx.principal.role, purpose=ctx.purpose, query_id=query.id,
         query_digest=query.digest, list_version=state.version, data_as_of=state.as_of,
         stale=state.stale, result=result.value, hit_count=len(hit_rows), raised_count=raised,
+        traveller_nationality=groups.nationality, traveller_sex=groups.sex,
+        traveller_age_band=groups.age_band,
     )
     view = ScreeningOut(
         screening_id=screening_id, reference=traveller.reference, result=result, hits=views,
