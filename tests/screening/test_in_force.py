@@ -52,15 +52,18 @@ def test_an_overdue_entry_does_not_crowd_out_one_in_force(app, client, headers) 
     """RV-review-date: the search widens past entries out of force, so a weaker match that is
     in force still fills the place of a stronger one that has lapsed."""
     first = active_entry(client, headers)  # the traveller carries this entry's passport
-    second = active_entry(client, headers, decision_ref="FC-2026-0043",
-                          documents=[{"type": "passport", "number": "YB5520193",
-                                      "issuing_country": "JO"}])
+    second = active_entry(client, headers, decision_ref="FC-2026-0043",  # a weaker match
+                          names=[{"full_name": "Qasim Tahiri", "name_type": "primary"}],
+                          birth_dates=[{"date": "1984"}], documents=[])
     first_due = parse(first["review_due"])
     assert first_due < parse(second["review_due"])
     runtime = app.state.container.extensions["screening"]
     query = query_record(TravellerIn.model_validate(
         traveller(travel_document={"number": "ZX4410982", "country": "JO"})))
     search = functools.partial(runtime.live.search, query, limit=1, threshold=runtime.threshold)
+    both = runtime.live.search(query, limit=2, threshold=runtime.threshold, now=first_due - SECOND)
+    assert [hit.record_id for hit in both] == [first["id"], second["id"]]
+    assert both[0].score > both[1].score
     assert [hit.record_id for hit in search(now=first_due - SECOND)] == [first["id"]]
     assert [hit.record_id for hit in search(now=first_due)] == [second["id"]]
 
