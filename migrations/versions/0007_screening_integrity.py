@@ -11,8 +11,11 @@ this migration (kept, never deleted, with the reason), then the partial unique i
 Rows written before this revision have none; the report falls back to their query data while
 those still exist.
 
-Only ``ADD COLUMN``/``CREATE INDEX`` statements: no table is rebuilt, so the append-only triggers of
-the audit tables are untouched on SQLite.
+Name-and-birth-date digests that the new matching rule never uses are cleared (data
+minimisation): those of cleared profiles, and those of decisions made on a document.
+
+Only ``UPDATE``, ``ADD COLUMN`` and ``CREATE INDEX`` statements: no table is rebuilt, so the
+append-only triggers of the audit tables are untouched on SQLite.
 
 Revision ID: 0007_screening_integrity
 Revises: 0002_screening
@@ -57,6 +60,11 @@ def upgrade() -> None:
                     postgresql_where=sa.text("revoked_at IS NULL"))
     for name, length in DEMOGRAPHIC_COLUMNS:
         op.add_column("screenings", sa.Column(name, sa.String(length)))
+    # Name-and-birth-date digests that can no longer recognise anyone are not kept: a cleared
+    # profile is recognised by its documents only, a decision made on a document by it alone.
+    op.execute("UPDATE cleared_persons SET name_birth_digests = '[]'")
+    op.execute("UPDATE hit_decisions SET name_birth_digest = NULL "
+               "WHERE document_digest IS NOT NULL")
 
 
 def downgrade() -> None:

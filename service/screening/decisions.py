@@ -3,8 +3,10 @@
 A ``false_positive`` is remembered for *this traveller and this entry* only: the decision keeps
 keyed digests of the traveller's identity (document, and primary name with birth date), never
 the values, and the next screening of the same traveller annotates the hit as previously
-cleared. Decisions are never deleted; a revocation records who, when and why, and the hit is
-raised again from then on.
+cleared: the same document if the decision was made on one, name and birth date only when
+neither that screening nor the new one has a document (``TravellerIdentity.same_traveller``).
+Decisions are never deleted; a revocation records who, when and why, and the hit is raised
+again from then on.
 """
 
 from __future__ import annotations
@@ -52,7 +54,11 @@ def entry_visible(session: Session, ctx: Context, entry_id: str) -> bool:
 
 def _identity_digests(session: Session, hasher: IdentityHasher,
                       screening_id: str) -> tuple[str | None, str | None]:
-    """Digests of the screened traveller, from the stored query (None once it is erased)."""
+    """Digests of the screened traveller, from the stored query (None once it is erased).
+
+    A traveller with a document is recognised by it alone, so the name-and-birth-date digest
+    is kept only for a traveller without one (``TravellerIdentity.same_traveller``).
+    """
     screening = session.get(Screening, screening_id)
     query = session.get(ScreeningQuery, screening.query_id) if screening and screening.query_id \
         else None
@@ -62,8 +68,10 @@ def _identity_digests(session: Session, hasher: IdentityHasher,
     document = traveller.travel_document
     document_digest = hasher.document_digest(document.number if document else None,
                                              document.country if document else None)
+    if document_digest is not None:
+        return document_digest, None
     name_birth = hasher.name_birth_digests(traveller.names[:1], traveller.birth_date)
-    return document_digest, (name_birth[0] if name_birth else None)
+    return None, (name_birth[0] if name_birth else None)
 
 
 def to_out(decision: HitDecision) -> DecisionOut:

@@ -17,7 +17,8 @@ from service.screening.service import NOTICE, Context, hit_view
 
 _NOTES = {
     HitStatus.PREVIOUSLY_CLEARED: "Previously cleared by a recorded false-positive decision.",
-    HitStatus.CLEARED_PERSON: "The traveller matched a consented cleared-person profile.",
+    HitStatus.CLEARED_PERSON: "The traveller's travel document was registered in a consented "
+                              "cleared-person profile.",
 }
 _GONE = EntryMeta(originating_agency="", shares=frozenset(), action_on_hit="entry_removed",
                   handling_code="n/a", contact_point="n/a")

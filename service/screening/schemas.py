@@ -24,7 +24,8 @@ class HitStatus(StrEnum):
 
     ``POSSIBLE_MATCH_REFER``: refer to a named human; never an automated adverse decision.
     ``PREVIOUSLY_CLEARED``: a reviewer recorded this hit as a false positive for this traveller.
-    ``CLEARED_PERSON``: the traveller matches a consented cleared-person profile (MT-misidentified).
+    ``CLEARED_PERSON``: the traveller presents a travel document registered in a consented
+    cleared-person profile, not the listed subject's own (MT-misidentified).
     """
 
     POSSIBLE_MATCH_REFER = "POSSIBLE_MATCH_REFER"

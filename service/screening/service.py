@@ -188,7 +188,8 @@ def load_suppressions(session: Session, entry_ids: set[str],
     if not entry_ids:
         return found
     documents = {i.document for i in identities if i.document}
-    name_births = {d for i in identities for d in i.name_birth}
+    # Name and birth date identify only a traveller without a document (same_traveller).
+    name_births = {d for i in identities if i.document is None for d in i.name_birth}
     if documents or name_births:
         keyed = []
         if documents:
@@ -240,9 +241,9 @@ def prepare(ctx: Context, live: LiveIndex, state: ListState, traveller: Travelle
         elif profile is not None:
             status, profile_id = HitStatus.CLEARED_PERSON, profile.id
             cleared_people.append(profile.id)
-            note = (f"The traveller matches cleared-person profile {profile.id}, registered with "
-                    "consent for someone repeatedly mistaken for this listed subject "
-                    "(MT-misidentified); verify the travel document.")
+            note = (f"The traveller's travel document is registered in cleared-person profile "
+                    f"{profile.id}, recorded with consent for someone repeatedly mistaken for "
+                    "this listed subject (MT-misidentified); verify the travel document.")
         explanation = [
             {"feature": line.feature, "outcome": line.outcome, "effect": round(line.effect, 4),
              "detail": line.detail}

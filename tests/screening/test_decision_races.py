@@ -99,7 +99,9 @@ def _fresh_database(database_url: str, tmp_path) -> str:  # noqa: ANN001
 def test_migration_0007_keeps_the_earliest_of_duplicate_standing_decisions(
         database_url, tmp_path) -> None:
     """Duplicates stored before the index existed: the earliest decision stands, the later one
-    is marked revoked by the migration (never deleted), and the index is then created."""
+    is marked revoked by the migration (never deleted), and the index is then created. Digests
+    of name and birth date that can no longer recognise anyone are cleared (MT-misidentified:
+    a decision made on a document, a cleared profile)."""
     url = _fresh_database(database_url, tmp_path)
     engine = create_engine(normalise_url(url))
     try:
@@ -126,10 +128,23 @@ def test_migration_0007_keeps_the_earliest_of_duplicate_standing_decisions(
                 {"id": hit["id"], "screening": hit["screening_id"], "entry": hit["entry_id"]})
             first = _insert_decision(connection, hit, at=datetime.now(UTC) - timedelta(minutes=1))
             second = _insert_decision(connection, hit)
+            connection.execute(text("UPDATE hit_decisions SET document_digest = :d, "
+                                    "name_birth_digest = :n WHERE id = :id"),
+                               {"d": "d" * 64, "n": "n" * 64, "id": first})
+            connection.execute(text(
+                "INSERT INTO cleared_persons (id, entry_id, consent_ref, consent_given_at, "
+                "recorded_by, recorded_agency, recorded_at, document_digests, "
+                "name_birth_digests) VALUES (:id, :entry, 'form', :now, 'ruth', 'fusion-cell', "
+                ":now, '[]', :digests)"),
+                {"id": str(uuid.uuid4()), "entry": hit["entry_id"], "now": now,
+                 "digests": '["' + "n" * 64 + '"]'})
         upgrade(url)
         with engine.connect() as connection:
-            rows = dict(connection.execute(text(
-                "SELECT id, revoked_by FROM hit_decisions")).all())
-        assert rows == {first: None, second: "migration-0007"}
+            rows = {row.id: (row.revoked_by, row.document_digest, row.name_birth_digest)
+                    for row in connection.execute(text("SELECT * FROM hit_decisions"))}
+            profile_digests = connection.execute(text(
+                "SELECT name_birth_digests FROM cleared_persons")).scalar_one()
+        assert rows == {first: (None, "d" * 64, None), second: ("migration-0007", None, None)}
+        assert profile_digests in ([], "[]")
     finally:
         engine.dispose()
