@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("var")
@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     screening_allow_stale: bool = False
     screening_max_staleness_seconds: float = 300.0
     index_poll_interval_seconds: float = 0.25
+    # How long a screening waits for the group commit of its rows and audit event before it
+    # answers 503 (fail closed) instead of hanging on a database that does not answer.
+    screening_commit_timeout_seconds: float = Field(default=30.0, gt=0)
+    # HMAC key (hex, at least 32 bytes) behind the traveller identity digests of remembered
+    # decisions and cleared profiles; every replica needs the same one. Unset (development
+    # only): a key is generated once in ``data_dir``.
+    screening_identity_key: SecretStr | None = None
 
     review_agency: str = Field(
         default="fusion-cell",
@@ -77,6 +84,11 @@ class Settings(BaseSettings):
             )
         if self.jwt_issuer == "watchlist-dev":
             problems.append("WATCHLIST_JWT_ISSUER is the development issuer")
+        if self.screening_identity_key is None:
+            problems.append(
+                "no WATCHLIST_SCREENING_IDENTITY_KEY: each replica would generate its own key in "
+                "its data directory, and remembered decisions would not be recognised by the others"
+            )
         return problems
 
 

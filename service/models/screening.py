@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db.base import Base, PortableJSON, UTCDateTime, Uuid36
 
 FeedSeq = BigInteger().with_variant(Integer, "sqlite")
+STANDING_DECISION_INDEX = "uq_hit_decisions_standing_hit_id"
 
 
 class EntryChange(Base):
@@ -70,6 +71,11 @@ class Screening(Base):
     result: Mapped[str] = mapped_column(String(30))
     hit_count: Mapped[int] = mapped_column(Integer)
     raised_count: Mapped[int] = mapped_column(Integer)
+    # Coarse, non-identifying attributes for oversight statistics (MT-outcome-stats); they
+    # outlive the erasable query data. See ``service.screening.demographics``.
+    traveller_nationality: Mapped[str | None] = mapped_column(String(2))
+    traveller_sex: Mapped[str | None] = mapped_column(String(16))
+    traveller_age_band: Mapped[str | None] = mapped_column(String(8))
 
     # Declared so one flush inserts parents first; never loaded implicitly.
     query: Mapped[ScreeningQuery | None] = relationship(lazy="raise")
@@ -120,6 +126,14 @@ class HitDecision(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by: Mapped[str | None] = mapped_column(String(200))
     revoke_reason: Mapped[str | None] = mapped_column(Text)
+
+    # At most one standing (not revoked) decision per hit, whatever races past the service's
+    # row lock (migration 0007).
+    __table_args__ = (
+        Index(STANDING_DECISION_INDEX, "hit_id", unique=True,
+              sqlite_where=text("revoked_at IS NULL"),
+              postgresql_where=text("revoked_at IS NULL")),
+    )
 
 
 class ClearedPerson(Base):

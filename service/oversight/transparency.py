@@ -165,23 +165,29 @@ def screenings_section(
         decided.setdefault(screening_id, Counter())[kind] += 1
     groups: dict[str, dict[str, Counter[str]]] = {"nationality": {}, "sex": {}, "age_band": {}}
     totals: Counter[str] = Counter()
+    # The groups are stored on the screening row when it is written, so they survive the
+    # erasure of the query data; rows written before they were stored (migration 0007) fall
+    # back to their query data while it exists.
+    stored = (screening.traveller_nationality, screening.traveller_sex,
+              screening.traveller_age_band)
     rows = select(
         screening.id,
         screening.result,
         screening.hit_count,
         screening.created_at,
+        *stored,
         query.data if query is not None else screening.query_id,
     )
     if query is not None:
         rows = rows.outerjoin(query, query.id == screening.query_id)
-    for screening_id, result, hit_count, created_at, data in session.execute(
-        rows.where(*period).execution_options(yield_per=2000)
-    ):
-        traveller = (data or {}).get("traveller", {}) if isinstance(data, dict) else {}
+    for (screening_id, result, hit_count, created_at, nationality, sex, age_band,
+         data) in session.execute(rows.where(*period).execution_options(yield_per=2000)):
+        legacy = nationality is None and sex is None and age_band is None
+        traveller = (data or {}).get("traveller", {}) if legacy and isinstance(data, dict) else {}
         keys = {
-            "nationality": traveller.get("nationality") or "unknown",
-            "sex": traveller.get("gender") or "unknown",
-            "age_band": _age_band(traveller.get("birth_date"), created_at.date()),
+            "nationality": nationality or traveller.get("nationality") or "unknown",
+            "sex": sex or traveller.get("gender") or "unknown",
+            "age_band": age_band or _age_band(traveller.get("birth_date"), created_at.date()),
         }
         outcome = decided.get(screening_id, Counter())
         counts = Counter(

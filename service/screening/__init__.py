@@ -24,7 +24,8 @@ def install(app: FastAPI, container: Container) -> None:
     from service.screening.writer import GroupWriter
 
     live = LiveIndex(container.engine, container.settings)
-    writer = GroupWriter(container.session_factory)
+    writer = GroupWriter(container.session_factory,
+                         timeout_seconds=container.settings.screening_commit_timeout_seconds)
     runtime = make_runtime(container.settings, live, writer, default_threshold())
     live.after_sync.append(runtime.spool.replay)
     container.extensions["live_index"] = live

@@ -2,9 +2,13 @@
 
 Someone repeatedly mistaken for a listed subject may, with explicit consent, have identity data
 stored against that entry. The data are used for one thing only: a hit on that entry whose
-traveller matches the profile is annotated (``CLEARED_PERSON``), and each such use is audited
-(``cleared_person.use``). Withdrawing consent erases the identity data and its digests; what
-remains is metadata that a profile existed and when it was withdrawn.
+traveller presents a travel document of the profile (and not one of the listed subject's own)
+is annotated (``CLEARED_PERSON``), and each such use is audited (``cleared_person.use``). Name
+and birth date are kept for the officer who reads the profile, never to recognise the person
+(they are what the person shares with the listed subject; see ``service.screening.service``),
+so no digest of them is stored.
+Withdrawing consent erases the identity data and its digests; what remains is metadata that a
+profile existed and when it was withdrawn.
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ def register(session: Session, ctx: Context, hasher: IdentityHasher,
         recorded_agency=ctx.principal.agency, recorded_at=utcnow(),
         identity=identity.model_dump(mode="json", exclude_none=True),
         document_digests=documents,
-        name_birth_digests=list(hasher.name_birth_digests(identity.names, identity.birth_date)),
+        name_birth_digests=[],  # never used to recognise the person: not kept (see above)
     )
     session.add(profile)
     session.flush()

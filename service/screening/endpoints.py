@@ -31,12 +31,17 @@ from service.screening.schemas import (
     ScreeningRequest,
     TravellerIn,
 )
+from service.screening.writer import WriterUnavailable
 
 log = get_logger("watchlist.screening")
 
 DB_UNAVAILABLE = ("the watchlist database is unavailable: the screening could not be recorded "
                   "and audited, so no answer is given (fail closed); retry or use the manual "
                   "procedure")
+
+NOT_RECORDED = ("the watchlist database did not confirm that the screening was recorded and "
+                "audited in time, so no answer is given (fail closed); retry or use the manual "
+                "procedure")
 
 
 # Screening work runs on a few dedicated threads, and each request's transaction is committed on
@@ -133,7 +138,8 @@ def _run(request: Request, session: Any, principal: Principal, purpose: str,
         return screening.load_suppressions(session, entry_ids, identities)
 
     prepared = screening.screen(ctx, runtime.live, runtime.hasher, state, travellers,
-                                batch_id=batch_id, load=load, threshold=runtime.threshold)
+                                batch_id=batch_id, load=load, threshold=runtime.threshold,
+                                now=runtime.clock())
     events = screening.audit_events(ctx, prepared, state, batch_id=batch_id,
                                     manifest_ref=manifest_ref)
     if state.stale:
@@ -146,7 +152,12 @@ def _run(request: Request, session: Any, principal: Principal, purpose: str,
         # Only reads happened in the request's transaction: end it before waiting for the group
         # commit, so that on SQLite it does not hold the write lock the writer needs.
         session.rollback()
-        runtime.writer.write(principal, [row for item in prepared for row in item.rows()], events)
+        try:
+            runtime.writer.write(principal, [row for item in prepared for row in item.rows()],
+                                 events)
+        except WriterUnavailable as error:
+            log.warning("screening_not_recorded", error_type=type(error).__name__)
+            raise ServiceUnavailable(NOT_RECORDED) from None
     return prepared, state
 
 

@@ -3,9 +3,9 @@ traveller again without storing who they are.
 
 Two identities are derived: the travel document (number + issuing country) and the normalised
 name with the birth date. Each is an HMAC-SHA256 under a server secret, so a database dump alone
-cannot be brute-forced back into names. All replicas must share the secret: it is read from
-``WATCHLIST_SCREENING_IDENTITY_KEY`` (hex) or else from ``<data_dir>/screening-identity.key``
-(created, mode 0600, on first use).
+cannot be brute-forced back into names. All replicas must share the secret: it is the setting
+``WATCHLIST_SCREENING_IDENTITY_KEY`` (hex, at least 32 bytes; required in production) or else,
+in development, ``<data_dir>/screening-identity.key`` (created, mode 0600, on first use).
 """
 
 from __future__ import annotations
@@ -14,39 +14,66 @@ import hashlib
 import hmac
 import os
 import re
+import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.config import Settings
+from service.config import ConfigurationError, Settings
 
-KEY_ENV = "WATCHLIST_SCREENING_IDENTITY_KEY"
+KEY_FILE = "screening-identity.key"
+MIN_KEY_BYTES = 32
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _WORD_SPLIT = re.compile(r"[\W_]+", re.UNICODE)
 
 
 def load_identity_key(settings: Settings) -> bytes:
-    """The HMAC secret shared by every replica (environment first, then the data directory)."""
-    raw = os.environ.get(KEY_ENV)
-    if raw:
-        return bytes.fromhex(raw.strip())
-    path = Path(settings.data_dir) / "screening-identity.key"
-    if path.exists():
-        return bytes.fromhex(path.read_text().strip())
+    """The HMAC secret shared by every replica (the setting first, then the data directory).
+
+    Raises ``ConfigurationError`` for a key that is not hex or shorter than 32 bytes: a short
+    key (an empty file, a truncated variable) would make the digests guessable.
+    """
+    if settings.screening_identity_key is not None:
+        return _parse_key(settings.screening_identity_key.get_secret_value(),
+                          "WATCHLIST_SCREENING_IDENTITY_KEY")
+    path = Path(settings.data_dir) / KEY_FILE
+    if not path.exists():
+        _create_key_file(path)
+    return _parse_key(path.read_text(), str(path))
+
+
+def _create_key_file(path: Path) -> None:
+    """Write a new key under a name of its own, then link it into place.
+
+    Several workers may start at once: each writes a complete file under a unique temporary
+    name, and ``os.link`` publishes it atomically and refuses to replace a key another worker
+    published first, so every worker ends up reading the same, complete key.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    secret = os.urandom(32)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secret.hex())
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.link(tmp, path)  # atomic and refuses to overwrite a key another process just made
-    except FileExistsError:
-        pass
+        with os.fdopen(fd, "w") as handle:  # mkstemp creates it with mode 0600
+            handle.write(os.urandom(MIN_KEY_BYTES).hex())
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another worker won: use its key
     finally:
-        tmp.unlink(missing_ok=True)
-    return bytes.fromhex(path.read_text().strip())
+        os.unlink(tmp)
+
+
+def _parse_key(raw: str, source: str) -> bytes:
+    try:
+        key = bytes.fromhex(raw.strip())
+    except ValueError:
+        raise ConfigurationError(f"the screening identity key in {source} is not hex") from None
+    if len(key) < MIN_KEY_BYTES:
+        raise ConfigurationError(f"the screening identity key in {source} is {len(key)} bytes; "
+                                 f"at least {MIN_KEY_BYTES} are required")
+    return key
 
 
 def normalise_name(name: str) -> str:
@@ -70,10 +97,12 @@ class TravellerIdentity:
     def same_traveller(self, document_digest: str | None, name_birth_digest: str | None) -> bool:
         """Whether a remembered identity is this traveller.
 
-        A document match decides. A name-and-birth-date match counts only when no document on
-        either side contradicts it: two passports mean two people, however alike their names.
+        An identity remembered with a document is recognised by that document only: name and
+        birth date are exactly what a misidentified person shares with the listed one, so
+        without the document they cannot tell the two apart. Name and birth date identify the
+        traveller only when neither the remembered identity nor this traveller has a document.
         """
-        if document_digest is not None and self.document is not None:
+        if document_digest is not None or self.document is not None:
             return document_digest == self.document
         return name_birth_digest is not None and name_birth_digest in self.name_birth
 

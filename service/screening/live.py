@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event, func, or_, select
+from sqlalchemy import Connection, Engine, Select, event, func, or_, select
 from sqlalchemy.orm import Session
 
 from service.config import Settings
@@ -39,6 +39,7 @@ from service.db.base import utcnow
 from service.entries.feed import FEED_MOVED
 from service.logging import get_logger
 from service.models.entry import Entry, EntryShare
+from service.models.policy import EntryPolicy
 from service.models.screening import EntryChange
 from service.screening.engine import index_class
 
@@ -52,7 +53,7 @@ _NO_SHARES: frozenset[str] = frozenset()
 
 _RECORD_COLUMNS = (Entry.id, Entry.kind, Entry.names, Entry.birth_dates, Entry.nationalities,
                    Entry.gender, Entry.documents, Entry.originating_agency, Entry.action_on_hit,
-                   Entry.handling_code, Entry.contact_point)
+                   Entry.handling_code, Entry.contact_point, Entry.review_due, Entry.expires_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +65,26 @@ class EntryMeta:
     action_on_hit: str
     handling_code: str
     contact_point: str
+    review_due: datetime | None = None
+    expires_at: datetime | None = None
+    # RD-disputed: the listed person contests the entry's accuracy; their supplementary
+    # statement (LED Art 16(1)) goes with every hit.
+    disputed: bool = False
+    subject_statement: str | None = None
 
     def readable_by(self, agency: str, review_agency: str) -> bool:
         """Mirror of ``service.entries.repository.readable`` for one entry."""
         return agency in (review_agency, self.originating_agency) or agency in self.shares
+
+    def in_force(self, now: datetime) -> bool:
+        """False once the review is overdue or the retention period has ended (RV-review-date).
+
+        The policy run suspends or erases such an entry, with an audit record, but it may run
+        only now and then: until it does, the entry must not raise a hit. Overdue from the
+        moment ``review_due`` is reached, as ``policies.review_status`` counts it.
+        """
+        return ((self.review_due is None or now < self.review_due)
+                and (self.expires_at is None or now < self.expires_at))
 
 
 def entry_record(kind: str, names: list[dict[str, Any]], birth_dates: list[dict[str, Any]],
@@ -170,7 +187,7 @@ class LiveIndex:
             ):
                 shares.setdefault(entry_id, set()).add(agency)
             rows = connection.execution_options(yield_per=_LOAD_BATCH).execute(
-                select(*_RECORD_COLUMNS).where(Entry.status == "active"))
+                _with_dispute(select(*_RECORD_COLUMNS)).where(Entry.status == "active"))
             index.add_many(self._records(rows, meta, shares))
         now = time.monotonic()
         with self._lock:
@@ -245,7 +262,7 @@ class LiveIndex:
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             for row in connection.execute(
-                select(Entry.status, *_RECORD_COLUMNS).where(Entry.id.in_(chunk))
+                _with_dispute(select(Entry.status, *_RECORD_COLUMNS)).where(Entry.id.in_(chunk))
             ):
                 current[row.id] = row
             for entry_id, agency in connection.execute(
@@ -284,13 +301,31 @@ class LiveIndex:
     def __len__(self) -> int:
         return len(self._meta)
 
-    def search(self, query: Mapping[str, Any], *, limit: int, threshold: float) -> list[Any]:
-        """Hits on active entries, best first (``matching.index.Hit``)."""
-        return [hit for hit in self._index.search(query, limit=limit, threshold=threshold)
-                if hit.record_id in self._meta]
+    def search(self, query: Mapping[str, Any], *, limit: int, threshold: float,
+               now: datetime) -> list[Any]:
+        """Hits on active entries in force at ``now``, best first (``matching.index.Hit``).
+
+        Entries out of force are skipped, and the search widened by as many, so they never
+        take the place of an entry that is in force.
+        """
+        wanted = limit
+        while True:
+            found = self._index.search(query, limit=wanted, threshold=threshold)
+            hits = [hit for hit in found
+                    if (meta := self._meta.get(hit.record_id)) is not None and meta.in_force(now)]
+            if len(hits) >= limit or len(found) < wanted:
+                return hits[:limit]
+            wanted += limit - len(hits)
 
     def meta(self, entry_id: str) -> EntryMeta | None:
         return self._meta.get(entry_id)
+
+
+def _with_dispute(statement: Select[Any]) -> Select[Any]:
+    """The entry rows with their dispute flag and statement (redress keeps them on the entry's
+    policy row; recording a dispute appends to the feed, so the index follows it)."""
+    return statement.add_columns(EntryPolicy.disputed, EntryPolicy.subject_statement).outerjoin(
+        EntryPolicy, EntryPolicy.entry_id == Entry.id)
 
 
 def _meta_of(row: Any, shares: set[str] | None) -> EntryMeta:
@@ -300,4 +335,8 @@ def _meta_of(row: Any, shares: set[str] | None) -> EntryMeta:
         action_on_hit=row.action_on_hit,
         handling_code=row.handling_code,
         contact_point=row.contact_point,
+        review_due=row.review_due,
+        expires_at=row.expires_at,
+        disputed=bool(row.disputed),
+        subject_statement=row.subject_statement if row.disputed else None,
     )

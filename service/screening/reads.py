@@ -9,6 +9,7 @@ from service.audit.recorder import record_event
 from service.auth.roles import Scope
 from service.errors import NotFound
 from service.models.entry import Entry
+from service.models.policy import EntryPolicy
 from service.models.screening import Screening, ScreeningHit
 from service.screening.live import EntryMeta
 from service.screening.schemas import HitStatus, Result, ScreeningOut
@@ -16,7 +17,8 @@ from service.screening.service import NOTICE, Context, hit_view
 
 _NOTES = {
     HitStatus.PREVIOUSLY_CLEARED: "Previously cleared by a recorded false-positive decision.",
-    HitStatus.CLEARED_PERSON: "The traveller matched a consented cleared-person profile.",
+    HitStatus.CLEARED_PERSON: "The traveller's travel document was registered in a consented "
+                              "cleared-person profile.",
 }
 _GONE = EntryMeta(originating_agency="", shares=frozenset(), action_on_hit="entry_removed",
                   handling_code="n/a", contact_point="n/a")
@@ -32,11 +34,17 @@ def read(session: Session, ctx: Context, screening_id: str) -> ScreeningOut:
     entry_ids = [hit.entry_id for hit in hits]
     entries = {entry.id: entry for entry in session.execute(
         select(Entry).where(Entry.id.in_(entry_ids))).scalars()} if hits else {}
+    disputes = dict(session.execute(
+        select(EntryPolicy.entry_id, EntryPolicy.subject_statement)
+        .where(EntryPolicy.entry_id.in_(entry_ids), EntryPolicy.disputed.is_(True))).all()
+    ) if hits else {}
     metas = {
         entry_id: EntryMeta(originating_agency=entry.originating_agency,
                             shares=frozenset(share.agency for share in entry.shares),
                             action_on_hit=entry.action_on_hit, handling_code=entry.handling_code,
-                            contact_point=entry.contact_point)
+                            contact_point=entry.contact_point,
+                            disputed=entry_id in disputes,
+                            subject_statement=disputes.get(entry_id))
         for entry_id, entry in entries.items()
     }
     principal = ctx.principal

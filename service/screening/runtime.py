@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import Request
@@ -10,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from service.config import Settings
+from service.db.base import utcnow
 from service.errors import ServiceUnavailable
 from service.screening.identity import IdentityHasher, load_identity_key
 from service.screening.live import LiveIndex
@@ -30,6 +33,9 @@ class Runtime:
     spool: AuditSpool
     writer: GroupWriter
     threshold: float
+    # The time screenings are answered at: entries whose review is overdue or whose retention
+    # ended by then do not match. Replaceable, like the ``now`` the policy run takes.
+    clock: Callable[[], datetime] = utcnow
 
 
 def make_runtime(settings: Settings, live: LiveIndex, writer: GroupWriter,

@@ -24,7 +24,8 @@ class HitStatus(StrEnum):
 
     ``POSSIBLE_MATCH_REFER``: refer to a named human; never an automated adverse decision.
     ``PREVIOUSLY_CLEARED``: a reviewer recorded this hit as a false positive for this traveller.
-    ``CLEARED_PERSON``: the traveller matches a consented cleared-person profile (MT-misidentified).
+    ``CLEARED_PERSON``: the traveller presents a travel document registered in a consented
+    cleared-person profile, not the listed subject's own (MT-misidentified).
     """
 
     POSSIBLE_MATCH_REFER = "POSSIBLE_MATCH_REFER"
@@ -91,8 +92,15 @@ class ExplanationLine(BaseModel):
 
 
 class HitOut(BaseModel):
-    """One hit. ``entry_id``, ``score`` and the explanation are only for callers of an agency
-    allowed to see the entry (MT-explain); a border client gets the band and what to do."""
+    """One hit. ``entry_id``, ``score``, the explanation and the listed person's statement are
+    only for callers of an agency allowed to see the entry (MT-explain); a border client gets
+    the band, what to do, and whether the entry is disputed.
+
+    RD-disputed: a border client sees ``disputed`` but not the statement. The statement answers
+    derogatory information a border client is never shown, so it would either mean nothing to
+    the officer or reveal what the entry alleges; the flag tells the officer that the listed
+    person contests the entry, and the contact point, who gets the full view, has the statement.
+    """
 
     hit_id: str
     status: HitStatus
@@ -101,6 +109,12 @@ class HitOut(BaseModel):
     handling_code: str
     contact_point: str
     list_version: int
+    disputed: bool = Field(default=False, description="RD-disputed: the listed person contests "
+                           "the accuracy of the entry (LED Art 16); the contact point has their "
+                           "statement")
+    subject_statement: str | None = Field(
+        default=None, description="RD-disputed: the listed person's supplementary statement, "
+        "for callers entitled to the full view of the entry")
     note: str | None = None
     previous_decision_id: str | None = None
     cleared_person_id: str | None = None

@@ -5,6 +5,21 @@ A screening stores the data used for the search in ``screening_queries`` (person
 erasable) and writes one audit event that refers to it by id and digest (LG-consult-fields).
 Services never commit: the route wrapper commits once, so the answer, the stored query and the
 audit event exist together or not at all.
+
+What may lower a hit below ``POSSIBLE_MATCH_REFER`` (MT-human-in-loop, MT-misidentified)
+    Only a positive distinguishing feature, never a coincidence of name and birth date: people
+    are mistaken for a listed subject precisely because their name and birth date are alike.
+
+    * ``CLEARED_PERSON``: the traveller presents a travel document (number and issuing
+      country) registered in a consented cleared-person profile for that entry, and that
+      document is not the listed subject's own (a misused identity may come with a copy of the
+      victim's passport). Name, birth date, nationality or sex alone never annotate a hit.
+    * ``PREVIOUSLY_CLEARED``: a standing ``false_positive`` decision remembered for this
+      traveller: by the same document if the decision was made on one; by name and birth date
+      only when neither that decision nor this screening has a document
+      (``TravellerIdentity.same_traveller``).
+
+    Anything weaker leaves the hit raised, so the border officer refers it.
 """
 
 from __future__ import annotations
@@ -23,7 +38,6 @@ from sqlalchemy.orm import Session
 
 from service.auth.principal import Principal
 from service.auth.roles import Scope
-from service.db.base import utcnow
 from service.models.screening import (
     ClearedPerson,
     HitDecision,
@@ -31,6 +45,7 @@ from service.models.screening import (
     ScreeningHit,
     ScreeningQuery,
 )
+from service.screening.demographics import demographics_of
 from service.screening.identity import IdentityHasher, TravellerIdentity
 from service.screening.live import EntryMeta, LiveIndex
 from service.screening.schemas import (
@@ -129,6 +144,13 @@ def stored_query(traveller: TravellerIn, now: datetime) -> ScreeningQuery:
                           digest=hashlib.sha256(canonical.encode()).hexdigest())
 
 
+def document_is_listed(hit: Any) -> bool:
+    """Whether the traveller's document matched (or nearly matched) one of the entry's own: then
+    it is the listed subject's document, or a copy of it, and cannot distinguish anybody."""
+    return any(line.feature == "document" and line.outcome in ("agree", "near")
+               for line in hit.explanation)
+
+
 def full_view_allowed(principal: Principal, meta: EntryMeta, review_agency: str) -> bool:
     """Operators and reviewers of an agency that may see the entry get the explanation."""
     return principal.has(Scope.entries_read) and meta.readable_by(principal.agency, review_agency)
@@ -147,14 +169,15 @@ class Suppressions:
                 return decision
         return None
 
-    def profile_for(self, entry_id: str, identity: TravellerIdentity) -> ClearedPerson | None:
+    def profile_for(self, entry_id: str, identity: TravellerIdentity,
+                    document_is_listed: bool) -> ClearedPerson | None:
+        """The cleared profile this traveller is positively told apart by (see the module
+        docstring): the traveller's document is one of the profile's, and not the listed
+        subject's own."""
+        if identity.document is None or document_is_listed:
+            return None
         for profile in self.profiles.get(entry_id, ()):
-            documents = profile.document_digests or []
-            if identity.document is not None and documents:
-                if identity.document in documents:
-                    return profile
-                continue  # the traveller carries another document: not this person
-            if set(profile.name_birth_digests or []) & set(identity.name_birth):
+            if identity.document in (profile.document_digests or ()):
                 return profile
         return None
 
@@ -165,7 +188,8 @@ def load_suppressions(session: Session, entry_ids: set[str],
     if not entry_ids:
         return found
     documents = {i.document for i in identities if i.document}
-    name_births = {d for i in identities for d in i.name_birth}
+    # Name and birth date identify only a traveller without a document (same_traveller).
+    name_births = {d for i in identities if i.document is None for d in i.name_birth}
     if documents or name_births:
         keyed = []
         if documents:
@@ -181,6 +205,8 @@ def load_suppressions(session: Session, entry_ids: set[str],
             ).order_by(HitDecision.decided_at.desc())
         ).scalars():
             found.decisions.setdefault(decision.entry_id, []).append(decision)
+    if not documents:
+        return found  # a cleared profile is only ever recognised by a document
     for profile in session.execute(
         select(ClearedPerson).where(ClearedPerson.entry_id.in_(sorted(entry_ids)),
                                     ClearedPerson.withdrawn_at.is_(None))
@@ -205,7 +231,8 @@ def prepare(ctx: Context, live: LiveIndex, state: ListState, traveller: Travelle
             continue  # removed from the list while we were searching
         status, note, decision_id, profile_id = HitStatus.POSSIBLE_MATCH_REFER, None, None, None
         decision = suppressions.decision_for(hit.record_id, identity) if identity else None
-        profile = suppressions.profile_for(hit.record_id, identity) if identity else None
+        profile = (suppressions.profile_for(hit.record_id, identity, document_is_listed(hit))
+                   if identity else None)
         if decision is not None:
             status, decision_id = HitStatus.PREVIOUSLY_CLEARED, decision.id
             note = (f"Previously cleared: decision {decision.id} of "
@@ -214,9 +241,9 @@ def prepare(ctx: Context, live: LiveIndex, state: ListState, traveller: Travelle
         elif profile is not None:
             status, profile_id = HitStatus.CLEARED_PERSON, profile.id
             cleared_people.append(profile.id)
-            note = (f"The traveller matches cleared-person profile {profile.id}, registered with "
-                    "consent for someone repeatedly mistaken for this listed subject "
-                    "(MT-misidentified); verify the travel document.")
+            note = (f"The traveller's travel document is registered in cleared-person profile "
+                    f"{profile.id}, recorded with consent for someone repeatedly mistaken for "
+                    "this listed subject (MT-misidentified); verify the travel document.")
         explanation = [
             {"feature": line.feature, "outcome": line.outcome, "effect": round(line.effect, 4),
              "detail": line.detail}
@@ -233,12 +260,15 @@ def prepare(ctx: Context, live: LiveIndex, state: ListState, traveller: Travelle
         views.append(hit_view(ctx.principal, ctx.review_agency, row, meta, note))
     raised = sum(1 for row in hit_rows if row.status == HitStatus.POSSIBLE_MATCH_REFER)
     result = Result.POSSIBLE_MATCH_REFER if raised else Result.NO_MATCH
+    groups = demographics_of(traveller, now.date())
     screening = Screening(
         id=screening_id, batch_id=batch_id, traveller_ref=traveller.reference, created_at=now,
         actor_sub=ctx.principal.sub, actor_agency=ctx.principal.agency,
         actor_role=ctx.principal.role, purpose=ctx.purpose, query_id=query.id,
         query_digest=query.digest, list_version=state.version, data_as_of=state.as_of,
         stale=state.stale, result=result.value, hit_count=len(hit_rows), raised_count=raised,
+        traveller_nationality=groups.nationality, traveller_sex=groups.sex,
+        traveller_age_band=groups.age_band,
     )
     view = ScreeningOut(
         screening_id=screening_id, reference=traveller.reference, result=result, hits=views,
@@ -259,14 +289,19 @@ def stale_notice(state: ListState) -> str:
 
 def hit_view(principal: Principal, review_agency: str, row: ScreeningHit, meta: EntryMeta,
              note: str | None) -> HitOut:
-    """Minimal for border clients; the full explanation for agencies that may see the entry."""
+    """Minimal for border clients; the full explanation for agencies that may see the entry.
+
+    A hit on a disputed entry says so to everyone and carries the listed person's statement to
+    those with the full view (RD-disputed; see ``HitOut``)."""
     view = HitOut(
         hit_id=row.id, status=HitStatus(row.status), band=row.band,
         action_on_hit=meta.action_on_hit, handling_code=meta.handling_code,
         contact_point=meta.contact_point, list_version=row.list_version, note=note,
         previous_decision_id=row.cleared_by_decision_id, cleared_person_id=row.cleared_person_id,
+        disputed=meta.disputed,
     )
     if full_view_allowed(principal, meta, review_agency):
+        view.subject_statement = meta.subject_statement
         view.entry_id = row.entry_id
         view.score = row.score
         view.algorithm = row.algorithm
@@ -277,10 +312,11 @@ def hit_view(principal: Principal, review_agency: str, row: ScreeningHit, meta: 
 
 def screen(ctx: Context, live: LiveIndex, hasher: IdentityHasher, state: ListState,
            travellers: Sequence[TravellerIn], *, batch_id: str | None,
-           load: Any, threshold: float) -> list[PreparedScreening]:
-    """Search every traveller; ``load`` fetches remembered decisions and cleared profiles."""
-    now = utcnow()
-    searched = [live.search(query_record(t), limit=MAX_HITS_PER_TRAVELLER, threshold=threshold)
+           load: Any, threshold: float, now: datetime) -> list[PreparedScreening]:
+    """Search every traveller at ``now``; ``load`` fetches remembered decisions and cleared
+    profiles."""
+    searched = [live.search(query_record(t), limit=MAX_HITS_PER_TRAVELLER, threshold=threshold,
+                            now=now)
                 for t in travellers]
     identities: list[TravellerIdentity | None] = [
         identity_of(hasher, t) if hits else None

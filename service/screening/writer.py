@@ -8,6 +8,11 @@ and appends their audit events in one transaction, and commits once. Each reques
 *its* commit before it answers, so a screening is never answered unless it is stored and
 audited; if the commit fails, every request of the group fails (503), and nothing was written.
 
+A request waits at most ``screening_commit_timeout_seconds`` (a database that hangs must not
+hang the border): then it answers 503 too. If its rows were still queued they are dropped; if
+the writer had already begun their transaction, they may still commit later, as the record of
+a consultation that was not answered.
+
 This is the one place in the service where something other than the route wrapper commits: the
 route's own transaction stays read-only for screenings.
 """
@@ -17,6 +22,7 @@ from __future__ import annotations
 import queue
 import threading
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,13 +36,23 @@ MAX_GROUP = 64
 WAIT_SECONDS = 30.0
 
 
-class WriterStopped(RuntimeError):
+class WriterUnavailable(RuntimeError):
+    """The screening could not be confirmed as stored and audited: answer 503 (fail closed)."""
+
+
+class WriterStopped(WriterUnavailable):
     """The writer is not running (start-up has not finished, or shutdown has begun)."""
 
 
+class CommitTimedOut(WriterUnavailable):
+    """The database did not confirm the commit in time."""
+
+
 class GroupWriter:
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], *,
+                 timeout_seconds: float = WAIT_SECONDS) -> None:
         self._factory = session_factory
+        self._timeout = timeout_seconds
         self._queue: queue.Queue[tuple[Any, list[Any], list[dict[str, Any]], Future] | None] = \
             queue.Queue()
         self._thread: threading.Thread | None = None
@@ -50,17 +66,31 @@ class GroupWriter:
             self._queue.put(None)
             self._thread.join(timeout=10)
             self._thread = None
+        # Whatever was queued behind the stop will never be written: say so at once.
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if item is not None and item[3].set_running_or_notify_cancel():
+                item[3].set_exception(WriterStopped("the screening writer stopped"))
 
     def write(self, principal: Any, rows: list[Any], events: list[dict[str, Any]]) -> None:
         """Store ``rows`` and append ``events`` (as ``principal``); returns once committed.
 
-        Raises what the commit raised (e.g. ``DBAPIError`` when the database is unreachable).
+        Raises what the commit raised (e.g. ``DBAPIError`` when the database is unreachable),
+        ``WriterStopped`` when the writer is not running and ``CommitTimedOut`` when the commit
+        is not confirmed within the timeout.
         """
         if self._thread is None:
             raise WriterStopped("the screening writer is not running")
         done: Future = Future()
         self._queue.put((principal, rows, events, done))
-        done.result(timeout=WAIT_SECONDS)
+        try:
+            done.result(timeout=self._timeout)
+        except FutureTimeout:
+            done.cancel()  # still queued: the writer will skip it
+            raise CommitTimedOut(f"no commit within {self._timeout:g} s") from None
 
     def _run(self) -> None:
         while True:
@@ -80,6 +110,10 @@ class GroupWriter:
             self._commit(group)
 
     def _commit(self, group: list[tuple[Any, list[Any], list[dict[str, Any]], Future]]) -> None:
+        # Requests that gave up waiting cancelled their future: their rows are not written.
+        group = [item for item in group if item[3].set_running_or_notify_cancel()]
+        if not group:
+            return
         try:
             with self._factory() as session, session.begin():
                 session.add_all([row for _, rows, _, _ in group for row in rows])

@@ -220,8 +220,7 @@ def test_disputed_entry_carries_the_statement_with_every_hit(app, client, header
         )
         assert hit.status_code == 201, hit.text
         first = hit.json()["hits"][0]
-        if "disputed" in first:  # once screening calls service.redress.disputed_statement_for
-            assert first["disputed"] is True and "account was stolen" in hit.text
+        assert first["disputed"] is True and "account was stolen" in first["subject_statement"]
 
 
 def test_delisting_through_redress_blocks_relisting_on_the_same_facts(client, headers) -> None:

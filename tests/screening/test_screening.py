@@ -62,7 +62,7 @@ def test_border_client_sees_no_derogatory_information(client, headers) -> None:
     response = screen(client, headers, traveller())
     (hit,) = response.json()["hits"]
     assert set(hit) == {"hit_id", "status", "band", "action_on_hit", "handling_code",
-                        "contact_point", "list_version"}
+                        "contact_point", "list_version", "disputed"}
     for text in SECRET_TEXTS:
         assert text not in response.text
 

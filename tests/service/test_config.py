@@ -18,7 +18,7 @@ def _production(tmp_path: Path, **overrides: object) -> Settings:
     jwks.write_text('{"keys": []}')
     values: dict[str, object] = {"environment": "production", "database_url": PG_URL,
                                  "jwks_file": jwks, "jwt_issuer": "https://idp.example.org",
-                                 "data_dir": tmp_path}
+                                 "data_dir": tmp_path, "screening_identity_key": "ab" * 32}
     values.update(overrides)
     return Settings(**values)
 
@@ -35,6 +35,7 @@ def test_production_settings_with_real_keys_and_postgres_pass(tmp_path: Path) ->
         ({"database_url": "sqlite:///var/watchlist.sqlite3"}, "SQLite"),
         ({"jwks_file": None}, "development key"),
         ({"jwt_issuer": "watchlist-dev"}, "development issuer"),
+        ({"screening_identity_key": None}, "WATCHLIST_SCREENING_IDENTITY_KEY"),
     ],
 )
 def test_production_refuses_dev_settings(tmp_path: Path, overrides: dict, problem: str) -> None:
