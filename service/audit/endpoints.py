@@ -151,7 +151,10 @@ def export_events_jsonl(
 @router.get("/verify", response_model=ChainReportOut,
             summary="Recompute the hash chain and name the first broken link")
 def verify(request: Request, session: DbSession, principal: AuditRead) -> ChainReportOut:
-    report = verify_stored_chain(session)
+    from service.oversight.keys import service_signing_key
+
+    public_key = service_signing_key(request.app.state.container).public_key()
+    report = verify_stored_chain(session, public_key=public_key)
     record_event(session, principal, operation="consultation", action="audit.verify",
                  target_type="audit", request_id=request_id(request), purpose="integrity check",
                  outcome="ok" if report.ok else "broken",

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, Literal
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from service.audit.chain import ChainReport, event_hash, verify_chain
+from service.audit.chain import (
+    GENESIS_HASH,
+    ChainReport,
+    canonical_time,
+    event_hash,
+    verify_chain,
+)
+from service.audit.cuts import cut_problem, names_cut
 from service.auth.principal import Principal, SystemActor
 from service.db.base import utcnow
 from service.models.audit import AuditEvent, AuditHead
@@ -83,36 +91,72 @@ def event_as_dict(event: AuditEvent) -> dict[str, Any]:
     }
 
 
-def verify_stored_chain(session: Session, *, batch_size: int = 2000) -> ChainReport:
-    """Recompute the whole stored chain and check that it ends at the recorded head.
+def cut_as_dict(cut: Any) -> dict[str, Any]:
+    """A stored retention cut (``AuditCheckpoint``) in the form that is signed and exported."""
+    return {
+        "cut_seq": cut.cut_seq,
+        "cut_hash": cut.cut_hash,
+        "cutoff": canonical_time(cut.cutoff),
+        "purged_events": cut.purged_events,
+        "created_at": canonical_time(cut.created_at),
+        "key_id": cut.key_id,
+        "signature": cut.signature,
+    }
 
-    After a retention purge (LG-retention) the chain starts at the latest recorded checkpoint:
-    the first kept event must follow the cut's sequence number and chain onto its hash.
-    """
-    from service.audit.chain import GENESIS_HASH
+
+def latest_cut(session: Session) -> Any:
+    """The highest retention cut (``AuditCheckpoint``), or None before the first purge."""
     from service.models.policy import AuditCheckpoint
 
-    head = session.get(AuditHead, 1)
-    checkpoint = session.execute(
+    return session.execute(
         select(AuditCheckpoint).order_by(AuditCheckpoint.cut_seq.desc()).limit(1)
     ).scalar_one_or_none()
-    start_seq = checkpoint.cut_seq + 1 if checkpoint else 1
-    start_prev = checkpoint.cut_hash if checkpoint else GENESIS_HASH
+
+
+def verify_stored_chain(
+    session: Session, *, public_key: Any | None = None, batch_size: int = 2000
+) -> ChainReport:
+    """Recompute the whole stored chain and check that it ends at the recorded head.
+
+    After a retention purge (LG-retention) the chain starts at the latest retention cut, which
+    must be signed with the service key (``public_key`` checks it), be followed by the first
+    kept event, and be named by a chained ``audit.purge`` event; otherwise the missing events
+    were deleted, not purged (see ``service.audit.cuts`` for what this can and cannot catch).
+    """
+    head = session.get(AuditHead, 1)
+    stored_cut = latest_cut(session)
+    cut = cut_as_dict(stored_cut) if stored_cut is not None else None
+    if cut is not None:
+        problem = cut_problem(cut, public_key)
+        if problem:
+            return ChainReport(False, 0, None, None, None, cut["cut_seq"], problem)
+    start_seq = cut["cut_seq"] + 1 if cut else 1
+    start_prev = cut["cut_hash"] if cut else GENESIS_HASH
     first = session.execute(
         select(AuditEvent).where(AuditEvent.seq >= start_seq).order_by(AuditEvent.seq).limit(1)
     ).scalar_one_or_none()
     if first is not None and first.seq != start_seq:
         return ChainReport(False, 0, first.seq, None, None, start_seq,
                            f"events before seq {first.seq} are missing"
-                           + (" (after the retention checkpoint)" if checkpoint else ""))
-    stream = (
-        event_as_dict(event)
+                           + (" (after the retention cut)" if cut else ""))
+    purge_seen = cut is None
+
+    def stream() -> Iterator[dict[str, Any]]:
+        nonlocal purge_seen
         for event in session.execute(
             select(AuditEvent).where(AuditEvent.seq >= start_seq).order_by(AuditEvent.seq)
             .execution_options(yield_per=batch_size)
-        ).scalars()
-    )
-    report = verify_chain(stream, start_prev_hash=start_prev, start_seq=start_seq)
+        ).scalars():
+            row = event_as_dict(event)
+            purge_seen = purge_seen or names_cut(row, cut)  # type: ignore[arg-type]
+            yield row
+
+    report = verify_chain(stream(), start_prev_hash=start_prev, start_seq=start_seq)
+    if report.ok and not purge_seen:
+        return ChainReport(False, report.events_checked, report.first_seq, report.last_seq,
+                           report.head_hash, start_seq,
+                           f"no chained audit.purge event names the retention cut at seq "
+                           f"{start_seq - 1}: the events before it were deleted, not purged")
     last_seq = report.last_seq if report.last_seq is not None else start_seq - 1
     if report.ok and head is not None and (head.seq != last_seq or head.hash != report.head_hash):
         return ChainReport(False, report.events_checked, report.first_seq, report.last_seq,

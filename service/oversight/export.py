@@ -17,7 +17,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.audit.chain import canonical_time
-from service.audit.recorder import event_as_dict
+from service.audit.recorder import cut_as_dict, event_as_dict, latest_cut
 from service.auth.principal import Principal, SystemActor
 from service.db.base import utcnow
 from service.models.audit import AuditEvent
@@ -129,6 +129,9 @@ def stream_export(
                     signature=checkpoint.signature,
                 )
             )
+        cut = latest_cut(reader)
+        if cut is not None and cut.cut_seq <= plan.chain_seq:
+            yield signer.feed(fmt.retention_cut_line(cut_as_dict(cut)))
         result = reader.execute(
             plan.filters.statement(plan.chain_seq).execution_options(yield_per=BATCH)
         )

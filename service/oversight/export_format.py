@@ -6,6 +6,9 @@ A JSON-lines file:
    at (``chain_seq``/``chain_hash``: the head of the whole chain when the export was taken);
 2. ``checkpoint`` lines: every signed checkpoint up to that position (seq, head hash, time,
    signature), so a later reader can compare chains without the database;
+   and, after a retention purge, one ``retention_cut`` line: the latest signed cut (cut_seq,
+   cut_hash, cutoff, time, signature) that accounts for the events missing before the first
+   exported one (``service.audit.cuts``);
 3. ``event`` lines: audit events, oldest first, exactly as hashed (``occurred_at`` in the
    canonical form the chain hashes);
 4. a final ``signature`` line: the SHA-256 of every byte before it, the line and event counts, the
@@ -62,6 +65,11 @@ def checkpoint_line(
             "signature": signature,
         }
     )
+
+
+def retention_cut_line(cut: Mapping[str, Any]) -> str:
+    """``cut`` as ``service.audit.recorder.cut_as_dict`` gives it (signature may be None)."""
+    return dumps_line({"type": "retention_cut", **cut})
 
 
 def event_line(event: Mapping[str, Any]) -> str:
