@@ -376,10 +376,11 @@ def _held_checkpoints(paths: list[str], key: Any) -> list[Checkpoint]:
 
 
 def run(
-    file: str, public_key: str, checkpoints: list[str] | None = None, out: Any = sys.stdout
+    file: str, public_key: str, checkpoints: list[str] | None = None, out: Any = None
 ) -> int:
     """Verify and print a report; the exit code is 0 only when everything verifies, 1 when the
     export does not verify, 2 when the inputs cannot be used (missing file, bad key)."""
+    out = out or sys.stdout  # looked up now: a caller may have replaced it since import
     try:
         key = signing.read_public_key(public_key)
         external = _held_checkpoints(checkpoints or [], key)
