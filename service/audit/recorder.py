@@ -1,11 +1,16 @@
-"""Appending events to the audit trail, in the caller's transaction."""
+"""Appending events to the audit trail, in the caller's transaction.
+
+A free-text ``purpose`` is stored apart (``audit_texts``) and chained through its salted
+digest, so that erasing an entry can erase the reasons recorded about it (RV-erasure-log).
+"""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.audit.chain import (
@@ -13,12 +18,13 @@ from service.audit.chain import (
     ChainReport,
     canonical_time,
     event_hash,
+    purpose_digest,
     verify_chain,
 )
 from service.audit.cuts import cut_problem, names_cut
 from service.auth.principal import Principal, SystemActor
 from service.db.base import utcnow
-from service.models.audit import AuditEvent, AuditHead
+from service.models.audit import AuditEvent, AuditHead, AuditText
 
 Operation = Literal["collection", "alteration", "consultation", "disclosure", "combination", "erasure"]
 
@@ -40,7 +46,8 @@ def record_event(
 
     Bumping the head row first takes its row lock (PostgreSQL) or the write lock (SQLite), so
     concurrent writers queue here and each one chains onto the event committed before it.
-    ``details`` must hold metadata only (ids, counts, codes), never personal data.
+    ``details`` must hold metadata only (ids, counts, codes), never personal data; ``purpose``
+    may be free text: it is kept erasable in ``audit_texts`` (keyed by ``target_id``).
     """
     seq, prev_hash = session.execute(
         update(AuditHead)
@@ -58,16 +65,23 @@ def record_event(
         action=action,
         target_type=target_type,
         target_id=target_id,
-        purpose=purpose,
+        purpose=None,
         request_id=request_id,
         outcome=outcome,
         details=details or {},
         prev_hash=prev_hash,
     )
+    salt = secrets.token_hex(16)
+    if purpose is not None:
+        event.purpose_digest = purpose_digest(salt, purpose)
     event.hash = event_hash(event_as_dict(event))
     session.add(event)
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=event.hash))
     session.flush([event])
+    if purpose is not None:
+        session.execute(
+            insert(AuditText).values(seq=seq, target_id=target_id, salt=salt, purpose=purpose)
+        )
     return event
 
 
@@ -87,8 +101,36 @@ def event_as_dict(event: AuditEvent) -> dict[str, Any]:
         "outcome": event.outcome,
         "details": event.details,
         "prev_hash": event.prev_hash,
+        "purpose_digest": event.purpose_digest,
         "hash": event.hash,
     }
+
+
+def with_texts(statement: Select[Any]) -> Select[Any]:
+    """``statement`` over audit events, each row also carrying its text (None if erased)."""
+    return statement.outerjoin(AuditText, AuditText.seq == AuditEvent.seq).add_columns(AuditText)
+
+
+def readable_event(event: AuditEvent, text: AuditText | None) -> dict[str, Any]:
+    """An event as oversight reads it: ``purpose`` is the text while it exists, with the salt
+    that lets anyone check it against the chained ``purpose_digest``."""
+    row = event_as_dict(event)
+    row["purpose_salt"] = None
+    row["purpose_erased"] = False
+    if event.purpose_digest is not None:
+        row["purpose"] = text.purpose if text is not None else None
+        row["purpose_salt"] = text.salt if text is not None else None
+        row["purpose_erased"] = text is None
+    return row
+
+
+def text_problem(event: AuditEvent, text: AuditText | None) -> str | None:
+    """Why a stored text does not belong to its event's digest (None when it does)."""
+    if text is None:
+        return None
+    if event.purpose_digest != purpose_digest(text.salt, text.purpose):
+        return f"the purpose text of event {event.seq} does not match its digest (altered)"
+    return None
 
 
 def cut_as_dict(cut: Any) -> dict[str, Any]:
@@ -140,18 +182,26 @@ def verify_stored_chain(
                            f"events before seq {first.seq} are missing"
                            + (" (after the retention cut)" if cut else ""))
     purge_seen = cut is None
+    altered_text: tuple[int, str] | None = None
 
     def stream() -> Iterator[dict[str, Any]]:
-        nonlocal purge_seen
-        for event in session.execute(
-            select(AuditEvent).where(AuditEvent.seq >= start_seq).order_by(AuditEvent.seq)
+        nonlocal purge_seen, altered_text
+        for event, text in session.execute(
+            with_texts(select(AuditEvent).where(AuditEvent.seq >= start_seq))
+            .order_by(AuditEvent.seq)
             .execution_options(yield_per=batch_size)
-        ).scalars():
+        ):
             row = event_as_dict(event)
             purge_seen = purge_seen or names_cut(row, cut)  # type: ignore[arg-type]
+            problem = text_problem(event, text)
+            if problem and altered_text is None:
+                altered_text = (event.seq, problem)
             yield row
 
     report = verify_chain(stream(), start_prev_hash=start_prev, start_seq=start_seq)
+    if report.ok and altered_text is not None:
+        return ChainReport(False, report.events_checked, report.first_seq, report.last_seq,
+                           report.head_hash, altered_text[0], altered_text[1])
     if report.ok and not purge_seen:
         return ChainReport(False, report.events_checked, report.first_seq, report.last_seq,
                            report.head_hash, start_seq,

@@ -25,7 +25,7 @@ from service.audit.chain import GENESIS_HASH, canonical_time, verify_chain
 from service.audit.cuts import PURGE_ACTION, cut_problem, names_cut, sign_cut
 from service.audit.recorder import cut_as_dict, event_as_dict, latest_cut, record_event
 from service.auth.principal import SystemActor
-from service.models.audit import AuditEvent
+from service.models.audit import AuditEvent, AuditText
 from service.models.policy import AuditCheckpoint
 
 # Any fixed 64-bit number: replicas purging at once serialise on it (PostgreSQL).
@@ -167,6 +167,11 @@ def purge_audit_log(
     )
     session.flush()
     session.expire_all()  # purged events must not linger in the identity map
+    session.execute(
+        delete(AuditText)
+        .where(AuditText.seq <= cut_seq)
+        .execution_options(synchronize_session=False)
+    )
     purged = (
         session.execute(
             delete(AuditEvent)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from service.audit import cuts
-from service.audit.chain import GENESIS_HASH, event_hash
+from service.audit.chain import GENESIS_HASH, event_hash, purpose_digest
 from service.oversight import signing
 from service.oversight.export_format import FORMAT, trailer_payload
 
@@ -53,6 +53,7 @@ class ExportReport:
     chain_hash: str | None = None
     gaps: int = 0
     retention_cut_seq: int | None = None
+    purpose_texts_erased: int = 0
     checkpoints_checked: int = 0
     error: str | None = None
     error_line: int | None = None
@@ -140,6 +141,19 @@ def verify_export(
                         "event content does not match its hash (altered)", line=number, seq=seq
                     )
                     raise _Failed("")
+                if "purpose_text" in data or "purpose_salt" in data:
+                    chained = data.get("purpose_digest")
+                    if chained is None or purpose_digest(
+                        data["purpose_salt"], data["purpose_text"]
+                    ) != chained:
+                        report.fail(
+                            "the purpose text does not match its chained digest (altered)",
+                            line=number,
+                            seq=seq,
+                        )
+                        raise _Failed("")
+                elif data.get("purpose_digest") is not None:
+                    report.purpose_texts_erased += 1  # erased with the entry it concerned
                 if prev_seq is not None and seq <= prev_seq:
                     report.fail(
                         f"events out of order: {seq} after {prev_seq}", line=number, seq=seq
