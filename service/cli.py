@@ -83,10 +83,16 @@ def _cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
 
     from service.audit.recorder import verify_stored_chain
     from service.db.engine import make_engine
+    from service.oversight.keys import verification_public_key
 
+    try:
+        public_key = verification_public_key(settings, args.public_key)
+    except (ValueError, OSError) as error:
+        print(json.dumps({"ok": False, "error": str(error)}, indent=2))
+        return 2
     engine = make_engine(settings.database_url)
     with Session(engine) as session:
-        report = verify_stored_chain(session)
+        report = verify_stored_chain(session, public_key=public_key)
     print(json.dumps(report.as_dict(), indent=2))
     return 0 if report.ok else 1
 
@@ -140,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="audit trail tools").add_subparsers(dest="audit_command",
                                                                             required=True)
     p = audit.add_parser("verify", help="recompute the hash chain and name the first broken link")
+    p.add_argument("--public-key", default=None,
+                   help="audit signing public key that checks retention cuts (PEM file or "
+                        "base64; default: the service's own key file)")
     p.set_defaults(handler=_cmd_audit_verify)
 
     p = sub.add_parser("openapi", help="write the OpenAPI document")

@@ -1,7 +1,8 @@
 """Canonical hashing of audit events. Pure: used by the service and by offline verifiers.
 
 Each event's hash covers every recorded field and the previous event's hash, so changing,
-removing or reordering any event breaks every link after it.
+removing or reordering any event breaks every link after it. A free-text purpose is covered
+through its salted digest (``purpose_digest``), so the text itself can be erased.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ HASHED_FIELDS = (
     "outcome",
     "details",
     "prev_hash",
+    "purpose_digest",  # hashed only when set: events written before it keep their hashes
 )
 
 
@@ -42,9 +44,16 @@ def canonical_time(value: datetime | str) -> str:
 def event_hash(event: Mapping[str, Any]) -> str:
     """SHA-256 over the canonical JSON of the hashed fields."""
     material = {field: event.get(field) for field in HASHED_FIELDS}
+    if material["purpose_digest"] is None:
+        del material["purpose_digest"]
     material["occurred_at"] = canonical_time(material["occurred_at"])
     encoded = json.dumps(material, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def purpose_digest(salt: str, text: str) -> str:
+    """What the chain hashes in place of an erasable free text (``audit_texts``)."""
+    return hashlib.sha256(f"{salt}\x00{text}".encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from service.audit.recorder import event_as_dict, record_event, verify_stored_chain
+from service.audit.recorder import readable_event, record_event, verify_stored_chain, with_texts
 from service.auth.principal import AuditRead
 from service.db.session import DbSession, TransactionalRoute
 from service.entries.service import ensure_aware
@@ -39,6 +39,11 @@ class AuditEventOut(BaseModel):
     details: dict[str, Any]
     prev_hash: str
     hash: str
+    # The chain hashes the salted digest of a free-text purpose (with ``purpose`` null), so
+    # the text can be erased with the entry it concerns (then ``purpose_erased`` is true).
+    purpose_digest: str | None = None
+    purpose_salt: str | None = None
+    purpose_erased: bool = False
 
 
 class AuditPage(BaseModel):
@@ -98,12 +103,12 @@ def list_events(
     statement = _filtered(since, until, actor, action, operation, target_id)
     if cursor:
         statement = statement.where(AuditEvent.seq > decode_seq_cursor(cursor))
-    rows = list(session.execute(statement.order_by(AuditEvent.seq).limit(limit + 1)).scalars())
+    rows = list(session.execute(with_texts(statement).order_by(AuditEvent.seq).limit(limit + 1)))
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        next_cursor = encode_cursor(rows[-1].seq)
-    items = [AuditEventOut(**event_as_dict(row)) for row in rows]
+        next_cursor = encode_cursor(rows[-1][0].seq)
+    items = [AuditEventOut(**readable_event(event, text)) for event, text in rows]
     record_event(session, principal, operation="consultation", action="audit.read",
                  target_type="audit", request_id=request_id(request), purpose=purpose,
                  details={"returned": len(items),
@@ -138,10 +143,10 @@ def export_events_jsonl(
     def lines():  # noqa: ANN202
         # Its own read-only session: the request's session is committed and closed by now.
         with factory() as reader:
-            for event in reader.execute(
-                statement.order_by(AuditEvent.seq).execution_options(yield_per=1000)
-            ).scalars():
-                row = event_as_dict(event)
+            for event, text in reader.execute(
+                with_texts(statement).order_by(AuditEvent.seq).execution_options(yield_per=1000)
+            ):
+                row = readable_event(event, text)
                 row["occurred_at"] = row["occurred_at"].isoformat()
                 yield json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
 
@@ -151,7 +156,10 @@ def export_events_jsonl(
 @router.get("/verify", response_model=ChainReportOut,
             summary="Recompute the hash chain and name the first broken link")
 def verify(request: Request, session: DbSession, principal: AuditRead) -> ChainReportOut:
-    report = verify_stored_chain(session)
+    from service.oversight.keys import service_signing_key
+
+    public_key = service_signing_key(request.app.state.container).public_key()
+    report = verify_stored_chain(session, public_key=public_key)
     record_event(session, principal, operation="consultation", action="audit.verify",
                  target_type="audit", request_id=request_id(request), purpose="integrity check",
                  outcome="ok" if report.ok else "broken",

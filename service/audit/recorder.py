@@ -1,16 +1,30 @@
-"""Appending events to the audit trail, in the caller's transaction."""
+"""Appending events to the audit trail, in the caller's transaction.
+
+A free-text ``purpose`` is stored apart (``audit_texts``) and chained through its salted
+digest, so that erasing an entry can erase the reasons recorded about it (RV-erasure-log).
+"""
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterator
 from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, insert, select, update
 from sqlalchemy.orm import Session
 
-from service.audit.chain import ChainReport, event_hash, verify_chain
+from service.audit.chain import (
+    GENESIS_HASH,
+    ChainReport,
+    canonical_time,
+    event_hash,
+    purpose_digest,
+    verify_chain,
+)
+from service.audit.cuts import cut_problem, names_cut
 from service.auth.principal import Principal, SystemActor
 from service.db.base import utcnow
-from service.models.audit import AuditEvent, AuditHead
+from service.models.audit import AuditEvent, AuditHead, AuditText
 
 Operation = Literal["collection", "alteration", "consultation", "disclosure", "combination", "erasure"]
 
@@ -32,7 +46,8 @@ def record_event(
 
     Bumping the head row first takes its row lock (PostgreSQL) or the write lock (SQLite), so
     concurrent writers queue here and each one chains onto the event committed before it.
-    ``details`` must hold metadata only (ids, counts, codes), never personal data.
+    ``details`` must hold metadata only (ids, counts, codes), never personal data; ``purpose``
+    may be free text: it is kept erasable in ``audit_texts`` (keyed by ``target_id``).
     """
     seq, prev_hash = session.execute(
         update(AuditHead)
@@ -50,16 +65,23 @@ def record_event(
         action=action,
         target_type=target_type,
         target_id=target_id,
-        purpose=purpose,
+        purpose=None,
         request_id=request_id,
         outcome=outcome,
         details=details or {},
         prev_hash=prev_hash,
     )
+    salt = secrets.token_hex(16)
+    if purpose is not None:
+        event.purpose_digest = purpose_digest(salt, purpose)
     event.hash = event_hash(event_as_dict(event))
     session.add(event)
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=event.hash))
     session.flush([event])
+    if purpose is not None:
+        session.execute(
+            insert(AuditText).values(seq=seq, target_id=target_id, salt=salt, purpose=purpose)
+        )
     return event
 
 
@@ -79,40 +101,112 @@ def event_as_dict(event: AuditEvent) -> dict[str, Any]:
         "outcome": event.outcome,
         "details": event.details,
         "prev_hash": event.prev_hash,
+        "purpose_digest": event.purpose_digest,
         "hash": event.hash,
     }
 
 
-def verify_stored_chain(session: Session, *, batch_size: int = 2000) -> ChainReport:
-    """Recompute the whole stored chain and check that it ends at the recorded head.
+def with_texts(statement: Select[Any]) -> Select[Any]:
+    """``statement`` over audit events, each row also carrying its text (None if erased)."""
+    return statement.outerjoin(AuditText, AuditText.seq == AuditEvent.seq).add_columns(AuditText)
 
-    After a retention purge (LG-retention) the chain starts at the latest recorded checkpoint:
-    the first kept event must follow the cut's sequence number and chain onto its hash.
-    """
-    from service.audit.chain import GENESIS_HASH
+
+def readable_event(event: AuditEvent, text: AuditText | None) -> dict[str, Any]:
+    """An event as oversight reads it: ``purpose`` is the text while it exists, with the salt
+    that lets anyone check it against the chained ``purpose_digest``."""
+    row = event_as_dict(event)
+    row["purpose_salt"] = None
+    row["purpose_erased"] = False
+    if event.purpose_digest is not None:
+        row["purpose"] = text.purpose if text is not None else None
+        row["purpose_salt"] = text.salt if text is not None else None
+        row["purpose_erased"] = text is None
+    return row
+
+
+def text_problem(event: AuditEvent, text: AuditText | None) -> str | None:
+    """Why a stored text does not belong to its event's digest (None when it does)."""
+    if text is None:
+        return None
+    if event.purpose_digest != purpose_digest(text.salt, text.purpose):
+        return f"the purpose text of event {event.seq} does not match its digest (altered)"
+    return None
+
+
+def cut_as_dict(cut: Any) -> dict[str, Any]:
+    """A stored retention cut (``AuditCheckpoint``) in the form that is signed and exported."""
+    return {
+        "cut_seq": cut.cut_seq,
+        "cut_hash": cut.cut_hash,
+        "cutoff": canonical_time(cut.cutoff),
+        "purged_events": cut.purged_events,
+        "created_at": canonical_time(cut.created_at),
+        "key_id": cut.key_id,
+        "signature": cut.signature,
+    }
+
+
+def latest_cut(session: Session) -> Any:
+    """The highest retention cut (``AuditCheckpoint``), or None before the first purge."""
     from service.models.policy import AuditCheckpoint
 
-    head = session.get(AuditHead, 1)
-    checkpoint = session.execute(
+    return session.execute(
         select(AuditCheckpoint).order_by(AuditCheckpoint.cut_seq.desc()).limit(1)
     ).scalar_one_or_none()
-    start_seq = checkpoint.cut_seq + 1 if checkpoint else 1
-    start_prev = checkpoint.cut_hash if checkpoint else GENESIS_HASH
+
+
+def verify_stored_chain(
+    session: Session, *, public_key: Any | None = None, batch_size: int = 2000
+) -> ChainReport:
+    """Recompute the whole stored chain and check that it ends at the recorded head.
+
+    After a retention purge (LG-retention) the chain starts at the latest retention cut, which
+    must be signed with the service key (``public_key`` checks it), be followed by the first
+    kept event, and be named by a chained ``audit.purge`` event; otherwise the missing events
+    were deleted, not purged (see ``service.audit.cuts`` for what this can and cannot catch).
+    """
+    head = session.get(AuditHead, 1)
+    stored_cut = latest_cut(session)
+    cut = cut_as_dict(stored_cut) if stored_cut is not None else None
+    if cut is not None:
+        problem = cut_problem(cut, public_key)
+        if problem:
+            return ChainReport(False, 0, None, None, None, cut["cut_seq"], problem)
+    start_seq = cut["cut_seq"] + 1 if cut else 1
+    start_prev = cut["cut_hash"] if cut else GENESIS_HASH
     first = session.execute(
         select(AuditEvent).where(AuditEvent.seq >= start_seq).order_by(AuditEvent.seq).limit(1)
     ).scalar_one_or_none()
     if first is not None and first.seq != start_seq:
         return ChainReport(False, 0, first.seq, None, None, start_seq,
                            f"events before seq {first.seq} are missing"
-                           + (" (after the retention checkpoint)" if checkpoint else ""))
-    stream = (
-        event_as_dict(event)
-        for event in session.execute(
-            select(AuditEvent).where(AuditEvent.seq >= start_seq).order_by(AuditEvent.seq)
+                           + (" (after the retention cut)" if cut else ""))
+    purge_seen = cut is None
+    altered_text: tuple[int, str] | None = None
+
+    def stream() -> Iterator[dict[str, Any]]:
+        nonlocal purge_seen, altered_text
+        for event, text in session.execute(
+            with_texts(select(AuditEvent).where(AuditEvent.seq >= start_seq))
+            .order_by(AuditEvent.seq)
             .execution_options(yield_per=batch_size)
-        ).scalars()
-    )
-    report = verify_chain(stream, start_prev_hash=start_prev, start_seq=start_seq)
+        ):
+            row = event_as_dict(event)
+            purge_seen = purge_seen or names_cut(row, cut)  # type: ignore[arg-type]
+            problem = text_problem(event, text)
+            if problem and altered_text is None:
+                altered_text = (event.seq, problem)
+            yield row
+
+    report = verify_chain(stream(), start_prev_hash=start_prev, start_seq=start_seq)
+    if report.ok and altered_text is not None:
+        return ChainReport(False, report.events_checked, report.first_seq, report.last_seq,
+                           report.head_hash, altered_text[0], altered_text[1])
+    if report.ok and not purge_seen:
+        return ChainReport(False, report.events_checked, report.first_seq, report.last_seq,
+                           report.head_hash, start_seq,
+                           f"no chained audit.purge event names the retention cut at seq "
+                           f"{start_seq - 1}: the events before it were deleted, not purged")
     last_seq = report.last_seq if report.last_seq is not None else start_seq - 1
     if report.ok and head is not None and (head.seq != last_seq or head.hash != report.head_hash):
         return ChainReport(False, report.events_checked, report.first_seq, report.last_seq,

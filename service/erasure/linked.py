@@ -49,8 +49,17 @@ def _screening_query_data(session: Session, entry_id: str, now: datetime) -> int
     return result.rowcount or 0
 
 
+def _audit_texts(session: Session, entry_id: str, now: datetime) -> int:
+    """The free-text purposes of the entry's audit events (change, delisting and other reasons,
+    which may name the person): the events and their chained digests stay (RV-erasure-log)."""
+    from service.models.audit import AuditText
+
+    result = session.execute(delete(AuditText).where(AuditText.target_id == entry_id))
+    return result.rowcount or 0
+
+
 #: Run before the linked rows are deleted (they may need those rows to find their data).
-ERASURE_HOOKS: list[ErasureHook] = [_screening_query_data]
+ERASURE_HOOKS: list[ErasureHook] = [_screening_query_data, _audit_texts]
 
 
 def tables_with_entry_rows() -> list[Table]:

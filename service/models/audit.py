@@ -39,6 +39,29 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any]] = mapped_column(PortableJSON)
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Set when the free text of ``purpose`` lives in ``audit_texts`` (then ``purpose`` is NULL):
+    # the chain hashes this salted digest, so the text can be erased without breaking it.
+    purpose_digest: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditText(Base):
+    """The erasable free text of one audit event (its ``purpose``: a justification or a change
+    reason, which can name the person) and the random salt of its digest.
+
+    Erasing an entry deletes the texts of its events (``service.erasure.service``); the event and
+    its digest stay, so the chain still verifies and still shows that a reason was recorded.
+    The salt keeps a guessed text from being confirmed against the digest once it is erased.
+    """
+
+    __tablename__ = "audit_texts"
+
+    # The event's seq (no foreign key: see migration 0006; purged with its event).
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
+    target_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    salt: Mapped[str] = mapped_column(String(32))
+    purpose: Mapped[str] = mapped_column(Text)
 
 
 class AuditHead(Base):

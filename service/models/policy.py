@@ -160,7 +160,11 @@ class ErasureRecord(Base):
 
 
 class AuditCheckpoint(Base):
-    """LG-retention: the chain's state at a purge cut; verification restarts from here."""
+    """LG-retention: the chain's state at a purge cut; verification restarts from here.
+
+    Signed by the service (``service.audit.cuts``): a cut without a valid signature does not
+    account for the events missing below it.
+    """
 
     __tablename__ = "audit_checkpoints"
 
@@ -172,3 +176,5 @@ class AuditCheckpoint(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     pack_id: Mapped[str] = mapped_column(String(64))
     pack_version: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(64))  # NULL only before 0006_audit_integrity
+    signature: Mapped[str | None] = mapped_column(String(200))

@@ -200,7 +200,11 @@ def transparency(
 ) -> Response:
     threshold = _threshold(request.app.state.container)
     start, end = ensure_aware(from_), ensure_aware(to)
-    report = transparency_report(session, start, end, threshold)
+    from service.policy.pack import pack_of
+
+    report = transparency_report(
+        session, start, end, threshold, pack=pack_of(request.app.state.container)
+    )
     as_csv = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
     record_event(
         session,

@@ -17,7 +17,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.audit.chain import canonical_time
-from service.audit.recorder import event_as_dict
+from service.audit.recorder import cut_as_dict, event_as_dict, latest_cut, with_texts
 from service.auth.principal import Principal, SystemActor
 from service.db.base import utcnow
 from service.models.audit import AuditEvent
@@ -129,11 +129,17 @@ def stream_export(
                     signature=checkpoint.signature,
                 )
             )
+        cut = latest_cut(reader)
+        if cut is not None and cut.cut_seq <= plan.chain_seq:
+            yield signer.feed(fmt.retention_cut_line(cut_as_dict(cut)))
         result = reader.execute(
-            plan.filters.statement(plan.chain_seq).execution_options(yield_per=BATCH)
+            with_texts(plan.filters.statement(plan.chain_seq)).execution_options(yield_per=BATCH)
         )
-        for event in result.scalars():
+        for event, text in result:
             row = event_as_dict(event)
-            yield signer.feed(fmt.event_line(row), row)
-            reader.expunge(event)  # keep the identity map from growing with the export
+            yield signer.feed(fmt.event_line(row, text), row)
+            # Keep the identity map from growing with the export.
+            reader.expunge(event)
+            if text is not None:
+                reader.expunge(text)
     yield signer.signature_line(private_key)

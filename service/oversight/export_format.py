@@ -6,8 +6,12 @@ A JSON-lines file:
    at (``chain_seq``/``chain_hash``: the head of the whole chain when the export was taken);
 2. ``checkpoint`` lines: every signed checkpoint up to that position (seq, head hash, time,
    signature), so a later reader can compare chains without the database;
+   and, after a retention purge, one ``retention_cut`` line: the latest signed cut (cut_seq,
+   cut_hash, cutoff, time, signature) that accounts for the events missing before the first
+   exported one (``service.audit.cuts``);
 3. ``event`` lines: audit events, oldest first, exactly as hashed (``occurred_at`` in the
-   canonical form the chain hashes);
+   canonical form the chain hashes); an erasable free-text purpose is hashed as its salted
+   ``purpose_digest`` and carried, until it is erased, as ``purpose_text`` and ``purpose_salt``;
 4. a final ``signature`` line: the SHA-256 of every byte before it, the line and event counts, the
    first/last exported sequence number and hash, and the chain position, signed with Ed25519.
 
@@ -64,10 +68,19 @@ def checkpoint_line(
     )
 
 
-def event_line(event: Mapping[str, Any]) -> str:
-    row = {field: event[field] for field in EVENT_FIELDS}
+def retention_cut_line(cut: Mapping[str, Any]) -> str:
+    """``cut`` as ``service.audit.recorder.cut_as_dict`` gives it (signature may be None)."""
+    return dumps_line({"type": "retention_cut", **cut})
+
+
+def event_line(event: Mapping[str, Any], text: Any = None) -> str:
+    """An event exactly as hashed; with ``purpose_text`` and ``purpose_salt`` while its erasable
+    text (``text``, an ``audit_texts`` row) exists, so a verifier checks it against the digest."""
+    row = {field: event.get(field) for field in EVENT_FIELDS}
     row["occurred_at"] = canonical_time(row["occurred_at"])
     row["type"] = "event"
+    if text is not None:
+        row["purpose_text"], row["purpose_salt"] = text.purpose, text.salt
     return dumps_line(row)
 
 

@@ -19,3 +19,13 @@ def service_signing_key(container: Any) -> Any:
         key = load_signing_key(container.settings)
         container.extensions["audit_signing_key"] = key
     return key
+
+
+def verification_public_key(settings: Settings, given: str | None = None) -> Any:
+    """The public key that checks retention cuts: ``given`` (PEM file, PEM text or base64 of
+    the raw key), else the service's own key if its file exists, else None (a verifier then
+    reports any cut as uncheckable rather than trusting it)."""
+    if given:
+        return signing.read_public_key(given)
+    path = signing_key_path(settings)
+    return signing.load_or_create_key(path).public_key() if path.exists() else None

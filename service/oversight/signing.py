@@ -64,25 +64,69 @@ def public_pem(key: Ed25519PublicKey) -> str:
 
 
 def load_public_key(text: str) -> Ed25519PublicKey:
-    """Accept a PEM public key, or the base64 of the raw 32-byte key."""
+    """Accept a PEM public key, or the base64 of the raw 32-byte key; ValueError otherwise."""
     text = text.strip()
     if text.startswith("-----BEGIN"):
-        key = serialization.load_pem_public_key(text.encode())
+        try:
+            key = serialization.load_pem_public_key(text.encode())
+        except ValueError:
+            raise ValueError("the public key is not a readable PEM public key") from None
         if not isinstance(key, Ed25519PublicKey):
             raise ValueError("the public key is not an Ed25519 key")
         return key
-    raw = base64.b64decode(text, validate=True)
+    raw = decode_canonical_base64(text)
+    if raw is None or len(raw) != 32:
+        raise ValueError(
+            "the public key is neither a PEM file nor the base64 of a raw 32-byte Ed25519 key"
+        )
     return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def read_public_key(given: str) -> Ed25519PublicKey:
+    """``given`` is a path to a PEM or base64 key file, or the key itself; errors name it."""
+    path = Path(given)
+    if path.is_file():
+        try:
+            text = path.read_text()
+        except (OSError, UnicodeDecodeError) as error:
+            raise ValueError(f"the public key file {given} cannot be read ({error})") from None
+    elif path.exists():
+        raise ValueError(f"the public key {given} is not a file")
+    else:
+        text = given
+    try:
+        return load_public_key(text)
+    except ValueError as error:
+        source = f"the public key file {given}" if path.is_file() else "--public-key"
+        raise ValueError(f"{source}: {error}") from None
+
+
+def decode_canonical_base64(text: str) -> bytes | None:
+    """The bytes of ``text`` if it is their one canonical base64 form, else None.
+
+    Plain decoding ignores the spare low bits of the last character before the padding, so
+    several strings decode to the same bytes: accepting them would let a changed byte of a
+    signed file still verify.
+    """
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (ValueError, TypeError):
+        return None
+    return raw if base64.b64encode(raw).decode("ascii") == text else None
 
 
 def sign(key: Ed25519PrivateKey, payload: dict[str, Any]) -> str:
     return base64.b64encode(key.sign(canonical_json(payload))).decode()
 
 
-def verify(key: Ed25519PublicKey, payload: dict[str, Any], signature: str) -> bool:
+def verify(key: Ed25519PublicKey, payload: dict[str, Any], signature: object) -> bool:
+    """True only for a valid signature in its canonical base64 form."""
+    raw = decode_canonical_base64(signature) if isinstance(signature, str) else None
+    if raw is None:
+        return False
     try:
-        key.verify(base64.b64decode(signature, validate=True), canonical_json(payload))
-    except (InvalidSignature, ValueError):
+        key.verify(raw, canonical_json(payload))
+    except InvalidSignature:
         return False
     return True
 

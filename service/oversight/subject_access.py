@@ -21,6 +21,11 @@ from service.entries.repository import versions
 from service.models.audit import AuditEvent
 from service.models.entry import Entry
 from service.oversight.lookup import model
+from service.oversight.subject_records import (
+    adjudicated_hits,
+    dispute_statement,
+    review_decisions,
+)
 
 RESTRICTED_FIELDS = ("articulable_facts", "derogatory_items", "version reasons", "processing log")
 
@@ -137,6 +142,7 @@ def render_report(
         f"- Listed: {out.listed_at.date().isoformat()}; review due: "
         f"{out.review_due.date().isoformat() if out.review_due else 'n/a'}",
         f"- Action on hit: {out.action_on_hit.value}; handling code {out.handling_code.value}",
+        f"- Shared with (recipients): {', '.join(out.shared_with) or 'none'}",
         "",
         "## Grounds",
         "",
@@ -177,6 +183,20 @@ def render_report(
             for v in history
         ],
     )
+    dispute = dispute_statement(session, entry.id)
+    lines += ["## Your statement (RD-disputed)", ""]
+    lines += (
+        [f"Disputed since {dispute['since']}; shown with every hit:", "",
+         f"> {dispute['statement']}", ""]
+        if dispute
+        else ["No dispute is recorded.", ""]
+    )
+    reviews = review_decisions(session, entry.id, restricted=restricted)
+    lines += ["## Review decisions", ""]
+    lines += _table(["date", "outcome", "by agency", "next review", "reasons"], reviews)
+    hits = adjudicated_hits(session, entry.id)
+    lines += ["## Screening hits decided by a person (MT-human-in-loop)", ""]
+    lines += _table(["date", "decision", "by agency", "score", "band", "revoked"], hits)
     lines += ["## Processing log (LG-use-limit)", ""]
     if restricted:
         lines += [notice, ""]
@@ -194,6 +214,9 @@ def render_report(
     meta = {
         "case_ref": case_ref,
         "versions": len(history),
+        "disputed": dispute is not None,
+        "review_decisions": len(reviews),
+        "hit_decisions": len(hits),
         "restricted": restricted,
         "withheld_fields": list(RESTRICTED_FIELDS) if restricted else [],
     }

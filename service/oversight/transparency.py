@@ -5,7 +5,9 @@ review, erasure, redress and screening tables. Those are read through ``service.
 name, so a table that does not exist yet is reported as ``null`` with a note instead of failing.
 False-positive figures are broken down by nationality, sex and age band of the screened person
 (from the erasable screening query data), never by ethnicity or religion, which the service does
-not hold. Every count between 1 and the threshold is published as ``"<N"``.
+not hold. Every count between 1 and the threshold is published as ``"<N"``, and one more count
+of its group is hidden with it so that it cannot be recovered by subtraction
+(``service.oversight.suppression``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from service.db.base import utcnow
+from service.models.audit import AuditEvent
 from service.models.entry import Entry
 from service.oversight.lookup import model
 from service.oversight.suppression import publish_rate, suppress
@@ -73,20 +76,40 @@ def entries_section(
     }
 
 
+REVIEW_OUTCOMES = ("retain", "modify", "delist")
+# The policy run is the only part of the service that suspends an entry as ``system``: when a
+# review lapsed (RV-review-date fail-safe, ``service.policy.runner.suspend_overdue``).
+LAPSE_ACTOR = "system"
+
+
 def reviews_section(
     session: Session, start: datetime | None, end: datetime | None
 ) -> dict[str, Any] | None:
+    """Review decisions of the period, the extensions among them, and the reviews that lapsed.
+
+    An extension is a decision that started a new review period: ``retain`` or ``modify``
+    (``policies.review.apply_review_decision``; RV-extension-record). A ``delist`` record
+    carries the entry's last extension number but extends nothing. Lapsed reviews are counted
+    from the audit trail, because the entries they suspended are erased later.
+    """
     model = _model("ReviewDecisionRecord")
     if model is None:
         return None
     period = _in_period(model.decided_at, start, end)
+    by_outcome = {outcome: 0 for outcome in REVIEW_OUTCOMES}
+    by_outcome.update(_grouped(session, model.outcome, *period))
     return {
-        "decisions": session.execute(
-            select(func.count()).select_from(model).where(*period)
-        ).scalar_one(),
-        "by_outcome": _grouped(session, model.outcome, *period),
-        "extensions": session.execute(
-            select(func.count()).select_from(model).where(*period, model.extension_number > 0)
+        "decisions": sum(by_outcome.values()),
+        "by_outcome": by_outcome,
+        "extensions": by_outcome["retain"] + by_outcome["modify"],
+        "lapsed_in_period": session.execute(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(
+                AuditEvent.action == "entry.suspend",
+                AuditEvent.actor_sub == LAPSE_ACTOR,
+                *_in_period(AuditEvent.occurred_at, start, end),
+            )
         ).scalar_one(),
     }
 
@@ -106,27 +129,43 @@ def erasures_section(
     }
 
 
+DEADLINE_STATES = (
+    "met_on_time", "met_late", "open_within_deadline", "open_overdue", "not_started"
+)
+
+
+def deadline_state(deadline: dict[str, Any], now: datetime) -> str:
+    """Where one case deadline stands at ``now`` (RD-deadlines)."""
+    if deadline["met_at"] is not None:
+        return "met_late" if deadline["met_late"] else "met_on_time"
+    if deadline["due_at"] is None:
+        return "not_started"  # its starting milestone has not happened yet
+    return "open_overdue" if now > deadline["due_at"] else "open_within_deadline"
+
+
 def redress_section(
-    session: Session, start: datetime | None, end: datetime | None
+    session: Session, start: datetime | None, end: datetime | None, pack: Any = None
 ) -> dict[str, Any] | None:
+    """Cases opened in the period, their outcomes and states, and every deadline of those
+    cases by where it stands now: met on time, met late, open within or past its deadline."""
     model = _model("RedressCaseRecord")
-    if model is None:
+    if model is None or pack is None:
         return None
+    from service.redress.service import deadlines_of
+
     period = _in_period(model.created_at, start, end)
-    escalated = met = 0
-    for (escalations,) in session.execute(select(model.escalations).where(*period)):
-        if escalations:
-            escalated += 1  # a deadline passed without the step it required
-        else:
-            met += 1
+    now = utcnow()
+    compliance = {state: 0 for state in DEADLINE_STATES}
+    opened = 0
+    for record in session.execute(select(model).where(*period)).scalars():
+        opened += 1
+        for deadline in deadlines_of(record, pack, now):
+            compliance[deadline_state(deadline, now)] += 1
     return {
-        "opened": met + escalated,
+        "opened": opened,
         "by_outcome": _grouped(session, model.decision_outcome, *period),
         "by_state": _grouped(session, model.state, *period),
-        "deadline_compliance": {
-            "all_deadlines_met": met,
-            "escalated_after_missed_deadline": escalated,
-        },
+        "deadline_compliance": compliance,
     }
 
 
@@ -243,17 +282,33 @@ SECTIONS: dict[str, Callable[..., Any]] = {
 
 
 def transparency_report(
-    session: Session, start: datetime | None, end: datetime | None, threshold: int
+    session: Session,
+    start: datetime | None,
+    end: datetime | None,
+    threshold: int,
+    pack: Any = None,
 ) -> dict[str, Any]:
+    """The report for [start, end); ``pack`` (the policy pack) gives the redress deadlines."""
     notes: list[str] = [
         "entries figures are a snapshot at generation time; 'listed_in_period' "
         "and the other sections count events within the period",
-        f"counts from 1 to {threshold - 1} are published as '<{threshold}'; a "
-        "rate is null when either of its counts is suppressed",
+        f"counts from 1 to {threshold - 1} are published as '<{threshold}', and in each group "
+        "of figures that adds up to a total at least one more is published as 'suppressed', "
+        "so that no hidden count can be recovered by subtraction; a rate or sum is null or "
+        "'suppressed' when one of its counts is hidden",
+        "reviews 'extensions' are retain and modify decisions (each starts a new review "
+        "period); 'lapsed_in_period' counts entries suspended because no review was decided "
+        "before review_due",
+        "redress 'deadline_compliance' counts each deadline of the cases opened in the period "
+        "by where it stands at generation time",
     ]
     sections: dict[str, Any] = {}
     for name, build in [*SECTIONS.items(), ("screenings", screenings_section)]:
-        args = (session, start, end) + ((threshold,) if name == "screenings" else ())
+        args: tuple[Any, ...] = (session, start, end)
+        if name == "screenings":
+            args += (threshold,)
+        elif name == "redress":
+            args += (pack,)
         try:
             with session.begin_nested():
                 value = build(*args)

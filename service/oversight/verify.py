@@ -7,7 +7,11 @@ file, and optionally checkpoints from elsewhere (``--checkpoints``: a checkpoint
 export). A checkpoint whose sequence number is in the export must carry that event's hash, and
 an unfiltered export must reach every checkpoint: so truncation or rewriting of history after a
 checkpoint is detected even by someone who holds only an old export (OV-console,
-LG-input-control). The first inconsistency is reported with its line and sequence number.
+LG-input-control). An unfiltered export that does not start at seq 1 must carry a signed
+retention cut just before its first event and the chained ``audit.purge`` event naming it, and
+must cover every held checkpoint below its first event with that cut: so a retention purge is
+told apart from deletion of history (``service.audit.cuts``). The first inconsistency is
+reported with its line and sequence number.
 
 Usage: ``watchlist audit verify-export FILE --public-key KEY [--checkpoints FILE]`` or
 ``python -m service.oversight.verify FILE --public-key KEY``.
@@ -24,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from service.audit.chain import GENESIS_HASH, event_hash
+from service.audit import cuts
+from service.audit.chain import GENESIS_HASH, event_hash, purpose_digest
 from service.oversight import signing
 from service.oversight.export_format import FORMAT, trailer_payload
 
@@ -47,6 +52,8 @@ class ExportReport:
     chain_seq: int | None = None
     chain_hash: str | None = None
     gaps: int = 0
+    retention_cut_seq: int | None = None
+    purpose_texts_erased: int = 0
     checkpoints_checked: int = 0
     error: str | None = None
     error_line: int | None = None
@@ -93,6 +100,8 @@ def verify_export(
     prev_seq: int | None = None
     prev_hash: str | None = None
     header: dict[str, Any] | None = None
+    cut: dict[str, Any] | None = None
+    purge_seen = False
     number = 0
     try:
         for number, raw in enumerate(lines, start=1):
@@ -117,6 +126,12 @@ def verify_export(
             if kind == "checkpoint":
                 cp = _signed_checkpoint(data, public_key, f"line {number}")
                 checkpoints.setdefault(cp.seq, []).append(cp)
+            elif kind == "retention_cut":
+                problem = cuts.cut_problem(data, public_key)
+                if problem or cut is not None or report.events:
+                    raise _Failed(f"line {number}: {problem or 'a misplaced retention cut'}")
+                cut = data
+                report.retention_cut_seq = int(cut["cut_seq"])
             elif kind == "event":
                 seq = data.get("seq")
                 if not isinstance(seq, int):
@@ -126,11 +141,44 @@ def verify_export(
                         "event content does not match its hash (altered)", line=number, seq=seq
                     )
                     raise _Failed("")
+                if "purpose_text" in data or "purpose_salt" in data:
+                    chained = data.get("purpose_digest")
+                    if chained is None or purpose_digest(
+                        data["purpose_salt"], data["purpose_text"]
+                    ) != chained:
+                        report.fail(
+                            "the purpose text does not match its chained digest (altered)",
+                            line=number,
+                            seq=seq,
+                        )
+                        raise _Failed("")
+                elif data.get("purpose_digest") is not None:
+                    report.purpose_texts_erased += 1  # erased with the entry it concerned
                 if prev_seq is not None and seq <= prev_seq:
                     report.fail(
                         f"events out of order: {seq} after {prev_seq}", line=number, seq=seq
                     )
                     raise _Failed("")
+                if cut is not None and seq <= cut["cut_seq"]:
+                    report.fail(
+                        f"event {seq} is at or below the retention cut at seq {cut['cut_seq']}",
+                        line=number,
+                        seq=seq,
+                    )
+                    raise _Failed("")
+                if prev_seq is None and seq != 1 and not report.filtered and (
+                    cut is None
+                    or cut["cut_seq"] != seq - 1
+                    or cut["cut_hash"] != data["prev_hash"]
+                ):
+                    report.fail(
+                        f"events before seq {seq} are missing and no signed retention cut "
+                        "accounts for them (history deleted, not purged)",
+                        line=number,
+                        seq=seq,
+                    )
+                    raise _Failed("")
+                purge_seen = purge_seen or (cut is not None and cuts.names_cut(data, cut))
                 contiguous = seq == (prev_seq + 1 if prev_seq is not None else 1)
                 if prev_seq is None and seq == 1 and data["prev_hash"] != GENESIS_HASH:
                     report.fail(
@@ -180,7 +228,12 @@ def verify_export(
         if trailer.get("type") != "signature":
             raise _Failed("the last line is not the signature line (file truncated?)")
         _check_trailer(report, trailer, header, public_key, digest.hexdigest(), count, prev_hash)
-        _check_coverage(report, checkpoints)
+        if cut is not None and not report.filtered and not purge_seen:
+            raise _Failed(
+                f"no chained audit.purge event names the retention cut at seq {cut['cut_seq']}: "
+                "the events before it were deleted, not purged"
+            )
+        _check_coverage(report, checkpoints, cut)
     except _Failed as failure:
         if str(failure):
             report.fail(str(failure))
@@ -236,15 +289,29 @@ def _check_trailer(
                 f"the export ends at seq {report.last_seq}, not at the signed chain "
                 f"position {header['chain_seq']}"
             )
-        if report.first_seq not in (None, 1):
-            report.notes.append(
-                f"events before seq {report.first_seq} are not in the export "
-                "(purged under the retention policy?)"
-            )
 
 
-def _check_coverage(report: ExportReport, checkpoints: dict[int, list[Checkpoint]]) -> None:
+def _check_coverage(
+    report: ExportReport,
+    checkpoints: dict[int, list[Checkpoint]],
+    cut: dict[str, Any] | None,
+) -> None:
+    if cut is not None:
+        report.notes.append(
+            f"events up to seq {cut['cut_seq']} were purged under the retention policy "
+            f"(signed cut of {cut['created_at']}, cutoff {cut['cutoff']})"
+        )
     for seq, found in sorted(checkpoints.items()):
+        # Held checkpoints below the first exported event: an unfiltered export only starts
+        # late behind a signed cut just before it (checked on the first event), so they were
+        # purged; one exactly at the cut must carry the cut's hash.
+        if cut is not None and seq == cut["cut_seq"]:
+            for cp in found:
+                if cp.head_hash != cut["cut_hash"]:
+                    raise _Failed(
+                        f"history rewritten: the retention cut at seq {seq} differs from the "
+                        f"checkpoint of {cp.created_at} ({cp.origin})"
+                    )
         if report.chain_seq is not None and seq > report.chain_seq:
             raise _Failed(
                 f"truncation: the chain ends at seq {report.chain_seq} but a checkpoint "
@@ -303,18 +370,42 @@ def _lines(path: Path) -> Iterator[bytes]:
         yield from handle
 
 
+def _readable(path: Path, what: str) -> Path:
+    if not path.exists():
+        raise ValueError(f"{what} {path} does not exist")
+    if not path.is_file():
+        raise ValueError(f"{what} {path} is not a file")
+    return path
+
+
+def _held_checkpoints(paths: list[str], key: Any) -> list[Checkpoint]:
+    found: list[Checkpoint] = []
+    for name in paths:
+        path = _readable(Path(name), "the checkpoint file")
+        try:
+            found += read_checkpoints(path, key)
+        except (KeyError, TypeError, AttributeError, ValueError) as error:
+            raise ValueError(f"the checkpoint file {path} is not usable: {error}") from None
+    return found
+
+
 def run(
-    file: str, public_key: str, checkpoints: list[str] | None = None, out: Any = sys.stdout
+    file: str, public_key: str, checkpoints: list[str] | None = None, out: Any = None
 ) -> int:
-    """Verify and print a report; the exit code is 0 only when everything verifies."""
-    key_text = Path(public_key).read_text() if Path(public_key).is_file() else public_key
+    """Verify and print a report; the exit code is 0 only when everything verifies, 1 when the
+    export does not verify, 2 when the inputs cannot be used (missing file, bad key)."""
+    out = out or sys.stdout  # looked up now: a caller may have replaced it since import
     try:
-        key = signing.load_public_key(key_text)
-        external = [cp for path in (checkpoints or []) for cp in read_checkpoints(Path(path), key)]
-    except (ValueError, OSError) as error:
+        key = signing.read_public_key(public_key)
+        external = _held_checkpoints(checkpoints or [], key)
+        report = verify_export(_lines(_readable(Path(file), "the export file")), key, external)
+    except OSError as error:
+        message = f"cannot read {error.filename or file}: {error.strerror or error}"
+        print(json.dumps({"ok": False, "error": message}, indent=2), file=out)
+        return 2
+    except ValueError as error:
         print(json.dumps({"ok": False, "error": str(error)}, indent=2), file=out)
         return 2
-    report = verify_export(_lines(Path(file)), key, external)
     print(json.dumps(report.as_dict(), indent=2), file=out)
     return 0 if report.ok else 1
 

@@ -28,6 +28,7 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from service.db.base import utcnow
     from service.db.engine import make_engine
     from service.logging import configure_logging
+    from service.oversight.keys import load_signing_key
     from service.policy.pack import load_configured_pack
     from service.policy.runner import run_policies
 
@@ -41,7 +42,10 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     engine = make_engine(settings.database_url)
     try:
         report = run_policies(
-            sessionmaker(engine, expire_on_commit=False), pack, args.now or utcnow()
+            sessionmaker(engine, expire_on_commit=False),
+            pack,
+            args.now or utcnow(),
+            signing_key=load_signing_key(settings),
         )
     finally:
         engine.dispose()

@@ -334,12 +334,16 @@ def escalate_redress(
 
 
 def purge_audit(
-    factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
+    factory: sessionmaker[Session],
+    pack: PolicyPack,
+    now: datetime,
+    report: RunReport,
+    signing_key: Any = None,
 ) -> None:
-    """LG-retention: purge old audit events behind a recorded checkpoint."""
+    """LG-retention: purge old audit events behind a signed retention cut."""
     try:
         with factory() as session, session.begin():
-            result = purge_audit_log(session, pack, now, SYSTEM)
+            result = purge_audit_log(session, pack, now, SYSTEM, signing_key=signing_key)
         if result is not None:
             report.counts["audit_events_purged"] += result.purged_events
     except Exception as error:  # noqa: BLE001
@@ -358,12 +362,20 @@ STEPS = (
 )
 
 
-def run_policies(factory: sessionmaker[Session], pack: PolicyPack, now: datetime) -> RunReport:
-    """Run every step at ``now`` and record the run (metadata only) in the audit trail."""
+def run_policies(
+    factory: sessionmaker[Session], pack: PolicyPack, now: datetime, *, signing_key: Any = None
+) -> RunReport:
+    """Run every step at ``now`` and record the run (metadata only) in the audit trail.
+
+    ``signing_key`` (the audit signing key) signs the retention cut of the audit purge; without
+    it a due purge is counted as a failure.
+    """
     report = RunReport(now=now, pack=str(pack.ref))
     for step in STEPS:
         if step is record_removals:
             step(factory, now, report)  # type: ignore[call-arg]
+        elif step is purge_audit:
+            purge_audit(factory, pack, now, report, signing_key)
         else:
             step(factory, pack, now, report)  # type: ignore[call-arg]
     with factory() as session, session.begin():

@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from service.db.base import utcnow
 from service.logging import get_logger
+from service.oversight.keys import service_signing_key
 from service.policy.pack import pack_of
 from service.policy.runner import run_policies
 
@@ -24,7 +25,11 @@ async def _loop(container: Any, interval: float) -> None:
         await asyncio.sleep(interval)
         try:
             await run_in_threadpool(
-                run_policies, container.session_factory, pack_of(container), utcnow()
+                run_policies,
+                container.session_factory,
+                pack_of(container),
+                utcnow(),
+                signing_key=service_signing_key(container),
             )
         except Exception as error:  # noqa: BLE001 - the next tick tries again
             log.error("policy_scheduler_failed", error_type=type(error).__name__)

@@ -261,3 +261,49 @@ def test_subject_access_report_respects_recorded_restriction(client, headers, se
     assert "Qasim Yusuf Tahiri" in text  # identity data are still shown to the case file
     assert create_engine  # (kept for type checkers)
     assert AuditEvent
+
+
+def test_subject_access_report_adds_dispute_reviews_hits_and_recipients(client, headers) -> None:
+    """RD-disputed, RV-extension-record, MT-human-in-loop, LG-use-limit: the report also shows
+    the subject's own statement, the review decisions, the human decisions on hits against
+    the entry and the recipients; officials appear by agency only; the disclosure records how
+    much of each it showed."""
+    entry = active_entry(client, headers)
+    reviewer = headers("reviewer", agency="fusion-cell", sub="rev-2")
+    review = client.post(f"/v1/entries/{entry['id']}/reviews", headers=reviewer, json={
+        "outcome": "retain",
+        "necessity": "Transfers continued in 2026 (bank records).",
+        "proportionality": "Discreet check only; no less intrusive measure works.",
+    })
+    assert review.status_code == 201, review.text
+    case = client.post("/v1/redress/cases", json={"request_kind": "rectification"},
+                       headers=reviewer).json()
+    dispute = client.post(f"/v1/redress/cases/{case['tracking_number']}/dispute", headers=reviewer,
+                          json={"entry_id": entry["id"],
+                                "subject_statement": "I never sent money to that group."})
+    assert dispute.status_code == 200, dispute.text
+    screened = screen(client, headers, traveller()).json()
+    assert screened["hits"], screened
+    decided = client.post(
+        f"/v1/screenings/{screened['screening_id']}/hits/{screened['hits'][0]['hit_id']}/decision",
+        json={"decision": "false_positive", "reason": "different person at the desk"},
+        headers=headers("reviewer", agency="fusion-cell", sub="rita", purpose=None),
+    )
+    assert decided.status_code == 201, decided.text
+
+    report = client.get(f"/v1/reports/subject-access/{entry['id']}",
+                        headers=headers("oversight", **OVERSIGHT))
+    assert report.status_code == 200, report.text
+    text = report.text
+    assert "> I never sent money to that group." in text
+    assert "## Review decisions" in text and "| retain | fusion-cell |" in text
+    assert "Transfers continued in 2026" in text
+    assert "| false_positive | fusion-cell |" in text
+    assert "different person at the desk" not in text  # about the traveller, not the subject
+    assert "Shared with (recipients): customs" in text
+    assert "rev-2" not in text and "rita" not in text
+    events = client.get("/v1/audit/events", params={"action": "report.subject_access"},
+                        headers=headers("oversight", **OVERSIGHT)).json()["items"]
+    details = events[-1]["details"]
+    assert (details["disputed"], details["review_decisions"], details["hit_decisions"]) == (
+        True, 1, 1)

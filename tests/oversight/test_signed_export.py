@@ -114,6 +114,56 @@ def test_altering_any_single_byte_fails_verification(client, headers, tmp_path) 
     assert code == 1 and report["error"] and report["error_seq"] is not None
 
 
+def _small_signed_export(private_key) -> bytes:  # noqa: ANN001
+    """An export built with the real format code: header, two chained events, signature."""
+    from service.audit.chain import GENESIS_HASH, event_hash
+    from service.oversight import signing
+    from service.oversight.export_format import ExportSigner, event_line, header_line
+
+    events, prev = [], GENESIS_HASH
+    for seq, action in ((1, "entry.nominate"), (2, "audit.export_signed")):
+        event = {
+            "seq": seq, "occurred_at": f"2026-11-23T10:00:0{seq}.000000Z",
+            "actor_sub": "alice", "actor_agency": "police", "actor_role": "operator",
+            "operation": "collection", "action": action, "target_type": "entry",
+            "target_id": "0b6f1c2e-6a55-4d43-9f0e-2f1f0f0a9c11", "purpose": "case 2026-17",
+            "request_id": "r1", "outcome": "success", "details": {"n": seq}, "prev_hash": prev,
+        }
+        event["hash"] = prev = event_hash(event)
+        events.append(event)
+    signer = ExportSigner(chain_seq=2, chain_hash=prev, filtered=False)
+    lines = [signer.feed(header_line(
+        generated_at="2026-11-23T10:00:03.000000Z", filters={}, chain_seq=2, chain_hash=prev,
+        key_id=signing.key_id(private_key.public_key())))]
+    lines += [signer.feed(event_line(event), event) for event in events]
+    lines.append(signer.signature_line(private_key))
+    return "".join(lines).encode()
+
+
+def test_every_replacement_byte_in_the_signature_and_event_lines_is_detected() -> None:
+    """LG-input-control: each byte of the signature line and of an event line, set to each
+    of its 255 other values, fails verification. XOR 1 alone missed that base64 decoding
+    ignores the spare bits of the last character before '=': a changed signature verified."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from service.oversight.verify import verify_export
+
+    key = Ed25519PrivateKey.generate()
+    original = _small_signed_export(key)
+    public = key.public_key()
+    assert verify_export(original.splitlines(keepends=True), public).ok
+    lines = original.splitlines(keepends=True)
+    start = len(lines[0]) + len(lines[1])  # the sample: the last event line, then the signature
+    for position in range(start, len(original)):
+        altered = bytearray(original)
+        for byte in range(256):
+            if byte == original[position]:
+                continue
+            altered[position] = byte
+            report = verify_export(bytes(altered).splitlines(keepends=True), public)
+            assert not report.ok, f"byte {position} set to {byte} and the export still verified"
+
+
 def test_removing_an_event_fails_verification(client, headers, tmp_path) -> None:
     """LG-input-control: a removed event is detected, even if the signature line is re-made
     by someone without the key (it then fails the signature check)."""

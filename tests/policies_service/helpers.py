@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from service.audit.recorder import verify_stored_chain
 from service.db.engine import normalise_url
+from service.oversight.keys import service_signing_key
 from service.policy.pack import pack_of
 from service.policy.runner import run_policies
 from tests.service.factories import entry_body
@@ -62,7 +63,12 @@ def read_entry(client, headers, entry_id: str):  # noqa: ANN001, ANN201
 
 def run(app, at: datetime) -> dict:  # noqa: ANN001
     container = app.state.container
-    return run_policies(container.session_factory, pack_of(container), at).as_dict()
+    return run_policies(
+        container.session_factory,
+        pack_of(container),
+        at,
+        signing_key=service_signing_key(container),
+    ).as_dict()
 
 
 def parse(value: str) -> datetime:
@@ -81,8 +87,9 @@ def audit_actions(app, target_id: str | None = None) -> list[tuple[str, str, str
 
 
 def chain_ok(app) -> bool:  # noqa: ANN001
+    public_key = service_signing_key(app.state.container).public_key()
     with Session(app.state.container.engine) as session:
-        report = verify_stored_chain(session)
+        report = verify_stored_chain(session, public_key=public_key)
     assert report.ok, report.as_dict()
     return True
 

@@ -195,3 +195,90 @@ def test_concurrent_writers_do_not_fork_the_chain(app, client, headers, engine) 
     assert actions.count("test.concurrent") == writers * events_each
     assert actions.count("entry.nominate") == nominators
     assert distinct_prev == len(seqs)
+
+
+def _stored(engine: Engine, where: str = "", **params: object) -> list[tuple[int, str]]:
+    """(seq, hash) of the stored events, counted with SQL independently of the API."""
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(
+            text(f"SELECT seq, hash FROM audit_events {where} ORDER BY seq"), params)]
+
+
+def _pages(client, oversight, **params) -> list[list[dict]]:  # noqa: ANN001, ANN003
+    pages, cursor = [], None
+    while True:
+        query = {**params, **({"cursor": cursor} if cursor else {})}
+        response = client.get("/v1/audit/events", params=query, headers=oversight)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        pages.append(body["items"])
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return pages
+
+
+def test_cursor_pages_cover_every_event_exactly_once_in_order(client, headers, engine) -> None:
+    """LG-use-limit, OV-console: paging through GET /v1/audit/events with a cursor returns each
+    event once, oldest first, although every page read is itself appended to the trail."""
+    _workflow(client, headers)
+    oversight = headers("oversight", agency="dpa")
+    pages = _pages(client, oversight, limit=2)
+    seen = [(item["seq"], item["hash"]) for page in pages for item in page]
+    assert all(len(page) <= 2 for page in pages) and len(pages) > 3
+    stored = _stored(engine)
+    # Everything stored up to the last page's read, exactly once and in order; the last
+    # read (recorded after its page was read) is the only event after it.
+    assert seen == stored[: len(seen)] and len(stored) == len(seen) + 1
+    assert [seq for seq, _ in seen] == list(range(1, len(seen) + 1))
+    reads = _stored(engine, "WHERE action = 'audit.read'")
+    assert len(reads) == len(pages)
+
+
+def test_cursor_pages_apply_the_filters(client, headers, engine) -> None:
+    """OV-console: filters hold on every page; each filter selects what SQL selects."""
+    entry_id = _workflow(client, headers)
+    oversight = headers("oversight", agency="dpa")
+    checks = {
+        "target_id": ({"target_id": entry_id}, "WHERE target_id = :v", entry_id),
+        "actor": ({"actor": "alice"}, "WHERE actor_sub = :v", "alice"),
+        "action": ({"action": "entry.update"}, "WHERE action = :v", "entry.update"),
+        "operation": ({"operation": "collection"}, "WHERE operation = :v", "collection"),
+    }
+    for name, (params, where, value) in checks.items():
+        pages = _pages(client, oversight, limit=1, **params)
+        seen = [(item["seq"], item["hash"]) for page in pages for item in page]
+        assert seen == _stored(engine, where, v=value) and seen, name
+    with engine.connect() as connection:
+        middle = connection.execute(
+            select(AuditEvent.occurred_at).where(AuditEvent.seq == 3)).scalar_one()
+    since = [item["seq"] for page in _pages(client, oversight, since=middle.isoformat(),
+                                             action="entry.read") for item in page]
+    until = [item["seq"] for page in _pages(client, oversight, until=middle.isoformat(),
+                                             action="entry.read") for item in page]
+    reads = [seq for seq, _ in _stored(engine, "WHERE action = 'entry.read'")]
+    assert sorted(since + until) == reads and all(seq >= 3 for seq in since)
+    bad = client.get("/v1/audit/events", params={"cursor": "not-a-cursor"}, headers=oversight)
+    assert bad.status_code == 422 and bad.json()["error"] == "invalid_cursor"
+
+
+def test_jsonl_export_streams_every_event_as_stored(client, headers, engine) -> None:
+    """LG-use-limit, OV-console: GET /v1/audit/events.jsonl is one JSON object per line, every
+    stored event (including the export's own disclosure record) exactly as stored; filters
+    select what SQL selects; a purpose is required."""
+    entry_id = _workflow(client, headers)
+    oversight = headers("oversight", agency="dpa")
+    response = client.get("/v1/audit/events.jsonl", headers=oversight)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/x-ndjson")
+    rows = [json.loads(line) for line in response.text.splitlines()]
+    assert [(row["seq"], row["hash"]) for row in rows] == _stored(engine)
+    assert rows[-1]["action"] == "audit.export_jsonl" and rows[-1]["operation"] == "disclosure"
+    filtered = client.get("/v1/audit/events.jsonl", params={"target_id": entry_id},
+                          headers=oversight)
+    rows = [json.loads(line) for line in filtered.text.splitlines()]
+    assert [(row["seq"], row["hash"]) for row in rows] == _stored(
+        engine, "WHERE target_id = :v", v=entry_id)
+    missing_purpose = client.get("/v1/audit/events.jsonl",
+                                 headers=headers("oversight", agency="dpa", purpose=None))
+    assert missing_purpose.status_code == 422
+    assert client.get("/v1/audit/events.jsonl", headers=headers("operator")).status_code == 403
