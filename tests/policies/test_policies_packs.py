@@ -176,6 +176,20 @@ BROKEN_PACKS = [
         ">= 1",
     ),
     (
+        "absurdly long cap",
+        r"^max_retention = .*$",
+        'max_retention = "99999999 years"',
+        "retention.max_retention",
+        "too long: at most",
+    ),
+    (
+        "interval of 101 years",
+        r'SUSPECT = "12 months"',
+        'SUSPECT = "101 years"',
+        "review.by_category.SUSPECT",
+        "too long: at most",
+    ),
+    (
         "bad SLA",
         r'^latency_sla = "30 days"',
         'latency_sla = "thirty days"',
