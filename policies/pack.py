@@ -103,6 +103,9 @@ class PolicyPack:
     description: str
     review_by_category: Mapping[str, Duration]
     review_by_action: Mapping[str, Duration]
+    # "shortest": the shorter of the category and action-code intervals applies; "action": an
+    # action-code interval replaces the category one (SIS sets periods by alert type).
+    action_precedence: Literal["shortest", "action"]
     minor_review_interval: Duration
     warning_lead_time: Duration
     max_retention: Duration
