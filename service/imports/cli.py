@@ -11,10 +11,11 @@ import argparse
 import json
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from service.config import Settings
+from service.config import ConfigurationError, Settings
 
 MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024
 
@@ -42,21 +43,34 @@ def _fetch(location: str) -> Path:
 
 
 def _run(settings: Settings, work: Any) -> int:
+    """Run one import in one transaction. Exit code 0: every record imported; 1: the file was
+    imported but some records were rejected (listed in the summary); 2: nothing was written
+    (a broken policy pack or configuration, or a file refused as a whole)."""
     from sqlalchemy.orm import Session
     from tqdm import tqdm
 
     from service.db.engine import make_engine
+    from service.imports.csv_import import CsvRejected
 
     engine = make_engine(settings.database_url)
     bar = tqdm(unit="rec", file=sys.stderr, disable=not sys.stderr.isatty())
     try:
         with Session(engine) as session, session.begin():
             summary = work(session, bar)
+    except (ConfigurationError, CsvRejected) as error:
+        print(f"import refused, nothing written: {error}", file=sys.stderr)
+        return 2
+    except (ET.ParseError, UnicodeDecodeError) as error:
+        # The position only: the parser's own message may quote the file's content.
+        where = getattr(error, "position", None) or getattr(error, "start", "")
+        print(f"import refused, nothing written: the file is not well-formed ({where})",
+              file=sys.stderr)
+        return 2
     finally:
         bar.close()
         engine.dispose()
     print(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False))
-    return 0
+    return 1 if summary.rejected_count else 0
 
 
 def _cmd_import_un(args: argparse.Namespace, settings: Settings) -> int:

@@ -310,13 +310,12 @@ def import_ftm(
     over 20 000 lines, else none).
     """
     sanctions, documents = _scan(path)
-    activate, note = activation_for(settings, source.upper(), default_binding=False)
+    activate, note = activation_for(settings, source.upper())
     options = ImportOptions(
         source=source,
         edition=f"{path.name}",
         actor=importer_actor(settings, source),
         activate=activate,
-        review_months=settings.default_review_months,
         file_sha256=file_sha256(path),
         activation_note=note,
         rules=entry_rules(settings),

@@ -22,8 +22,6 @@ from policies import (
     PolicyPack,
     is_minor,
     parse_birth_date,
-    retention_end,
-    review_due,
     validate_minor_nomination,
 )
 from policies.redress import RedressDelisting, check_relisting, derogatory_fingerprint
@@ -173,17 +171,18 @@ class EntryRules:
                 approver_is_senior=principal.has(Scope.entries_approve_minor),
                 nominator_id=entry.nominating_officer,
             )
-            due = review_due(
-                self.pack,
-                category=entry.data_subject_category,
-                action_code=action_code(entry.action_on_hit),
-                is_minor=minor,
-                period_start=now,
-                first_activated_at=now,
-            )
+        from service.policy.activation import activation  # it builds on this module's helpers
+
+        clock = activation(
+            self.pack,
+            category=entry.data_subject_category,
+            action_on_hit=entry.action_on_hit,
+            birth_dates=entry.birth_dates,
+            now=now,
+        )
         state = policy_state(session, entry.id, now)
-        state.is_minor = minor
+        state.is_minor = clock.is_minor
         state.minor_checked_at = now
-        state.pack_id, state.pack_version = due.decided_by.id, due.decided_by.version
+        state.pack_id, state.pack_version = clock.decided_by.id, clock.decided_by.version
         state.updated_at = now
-        return {"review_due": due.value, "expires_at": retention_end(self.pack, now)}
+        return {"review_due": clock.review_due, "expires_at": clock.expires_at}

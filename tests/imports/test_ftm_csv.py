@@ -206,3 +206,46 @@ def test_csv_with_unknown_column_is_refused(engine, settings, tmp_path) -> None:
     path = _csv(tmp_path / "in.csv", [{**GOOD_ROW}], header=[*COLUMNS, "nationalty"])
     with pytest.raises(ValueError, match="nationalty"), Session(engine) as session, session.begin():
         import_csv(session, path, settings)
+
+
+def test_binding_source_never_auto_activates_a_minor_CH_minor(engine, settings) -> None:
+    """CH-minor, RV-review-date: a record from a binding source is activated with the pack's
+    clock, except a minor's entry, which needs a senior reviewer's approval and so waits in
+    the review queue with the reason."""
+    from datetime import UTC, datetime, timedelta
+
+    from service.auth.principal import SystemActor
+    from service.entries.schemas import EntryCreate
+    from service.imports.service import entry_rules
+    from service.imports.writer import MINOR_WAITS, ImportOptions, run_import
+    from tests.service.factories import entry_body
+
+    today = datetime.now(UTC).date()
+    minor_birth = today.replace(year=today.year - 15) - timedelta(days=3)
+    adult = EntryCreate.model_validate(entry_body(source="feed", source_ref="a-1"))
+    minor = EntryCreate.model_validate(
+        entry_body(
+            source="feed",
+            source_ref="m-1",
+            birth_dates=[{"date": minor_birth.isoformat()}],
+            best_interests_justification="Listing lets child-protection services intervene.",
+        )
+    )
+    options = ImportOptions(
+        source="feed",
+        edition="1",
+        actor=SystemActor(sub="importer:feed"),
+        activate=True,
+        rules=entry_rules(settings),
+    )
+    with Session(engine) as session, session.begin():
+        summary = run_import(session, options, [("a-1", adult), ("m-1", minor)])
+    assert summary.created == 2, summary.rejected
+    with Session(engine) as session:
+        rows = {
+            e.source_ref: e
+            for e in session.execute(select(Entry).where(Entry.source == "feed")).scalars()
+        }
+    assert rows["a-1"].status == "active" and rows["a-1"].review_due is not None
+    assert rows["m-1"].status == "pending_review" and rows["m-1"].review_due is None
+    assert rows["m-1"].status_reason == MINOR_WAITS
