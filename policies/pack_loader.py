@@ -38,7 +38,7 @@ _ALLOWED_KEYS: dict[str, set[str]] = {
          "purposes", "transparency"},
     "pack": {"id", "version", "description"},
     "review": {"by_category", "by_action", "action_precedence", "minor_interval",
-               "warning_lead_time"},
+               "warning_lead_time", "nomination_pending_limit"},
     "retention": {"max_retention", "erasure_grace_period", "audit_log"},
     "extensions": {"max_extensions", "require_assessment"},
     "removal": {"latency_sla", "purpose_achieved_reply"},
@@ -187,6 +187,10 @@ class _PackReader:
 
         minor_interval = self.duration(data, "review.minor_interval")
         warning = self.duration(data, "review.warning_lead_time")
+        pending_limit = self.duration(
+            data, "review.nomination_pending_limit", default=Duration(90, "days"))
+        if pending_limit.amount == 0:
+            raise self.fail("review.nomination_pending_limit", "must be longer than zero")
         max_retention = self.duration(data, "retention.max_retention")
         intervals = {
             **{f"review.by_category.{k}": v for k, v in review_by_category.items()},
@@ -212,6 +216,7 @@ class _PackReader:
             action_precedence=precedence,
             minor_review_interval=minor_interval,
             warning_lead_time=warning,
+            nomination_pending_limit=pending_limit,
             max_retention=max_retention,
             max_extensions=self.max_extensions(data),
             extension_requires_assessment=self.boolean(data, "extensions.require_assessment"),

@@ -147,6 +147,13 @@ def review_status(pack: PolicyPack, review_due_at: datetime, now: datetime) -> R
     return ReviewStatus(state, due, warning_from, pack.ref)
 
 
+def nomination_lapses_at(pack: PolicyPack, nominated_at: datetime) -> Decided[datetime]:
+    """When a nomination that was never approved lapses (``review.nomination_pending_limit``
+    after it was made): it is then rejected, and erased after the grace period."""
+    start = require_utc(nominated_at, "nominated_at")
+    return Decided(pack.nomination_pending_limit.after(start), pack.ref)
+
+
 def apply_review_decision(
     pack: PolicyPack, entry: ReviewedEntry, decision: ReviewDecision, now: datetime
 ) -> ReviewResult:

@@ -26,9 +26,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from policies import (
+    ErasureDue,
     PolicyPack,
     ReviewState,
     erasure_due,
+    nomination_lapses_at,
     retention_end,
     review_status,
 )
@@ -48,6 +50,7 @@ log = get_logger("watchlist.policy")
 
 SYSTEM = SystemActor()
 LISTED = (Status.active.value, Status.suspended.value)
+ENDED = (Status.delisted.value, Status.rejected.value, Status.expired.value)
 OVERDUE_REASON = "review overdue: no review decision before review_due (RV-review-date, fail-safe)"
 
 
@@ -194,6 +197,88 @@ def suspend_overdue(
     _each(factory, report, "suspended_overdue", [row.id for row in rows], handle)
 
 
+def lapse_suspended(
+    factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
+) -> None:
+    """RV-review-date fail-safe: an entry suspended by hand is not thereby reviewed. Past its
+    review_due without a decision it lapses like an active one (audited; no manual
+    reinstatement), and erasure follows after the grace period."""
+    with factory() as session:
+        ids = list(
+            session.execute(
+                select(Entry.id)
+                .outerjoin(EntryPolicy, EntryPolicy.entry_id == Entry.id)
+                .where(
+                    Entry.status == Status.suspended.value,
+                    Entry.review_due.is_not(None),
+                    Entry.review_due <= now,
+                    EntryPolicy.lapsed_at.is_(None),
+                )
+            ).scalars()
+        )
+
+    def handle(session: Session, entry_id: str) -> bool:
+        entry = _lock_entry(session, entry_id)
+        if entry is None or entry.status != Status.suspended.value or entry.review_due is None:
+            return False
+        state = policy_state(session, entry.id, now)
+        if state.lapsed_at is not None:
+            return False
+        if review_status(pack, entry.review_due, now).state is not ReviewState.OVERDUE:
+            return False
+        state.lapsed_at, state.updated_at = now, now
+        record_event(
+            session,
+            SYSTEM,
+            operation="alteration",
+            action="entry.review_lapsed",
+            target_type="entry",
+            target_id=entry.id,
+            purpose=OVERDUE_REASON,
+            details={
+                "status": entry.status,
+                "review_due": entry.review_due.isoformat(),
+                "erasure_due": pack.erasure_grace_period.after(entry.review_due).isoformat(),
+                "policy_pack": str(pack.ref),
+            },
+        )
+        return True
+
+    _each(factory, report, "lapsed_while_suspended", ids, handle)
+
+
+def lapse_nominations(
+    factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
+) -> None:
+    """RV-review-date fail-safe for the queue: a nomination never approved within the pack's
+    ``review.nomination_pending_limit`` is rejected as lapsed (audited as the system); its
+    erasure follows after the grace period (``nomination_lapsed``)."""
+    rows = _entry_columns(
+        factory, Entry.status == Status.pending_review.value, Entry.activated_at.is_(None)
+    )
+
+    def handle(session: Session, entry_id: str) -> bool:
+        entry = _lock_entry(session, entry_id)
+        if entry is None or entry.status != Status.pending_review.value or entry.activated_at:
+            return False
+        lapses = nomination_lapses_at(pack, entry.listed_at)
+        if now < lapses.value:
+            return False
+        entries_service.reject(
+            session,
+            system_context(),
+            entry.id,
+            f"nomination lapsed: not approved within {pack.nomination_pending_limit} "
+            f"(pack {lapses.decided_by}; RV-review-date, fail-safe)",
+        )
+        state = policy_state(session, entry.id, now)
+        state.lapsed_at, state.updated_at = now, now
+        return True
+
+    due = [row.id for row in rows if now >= nomination_lapses_at(pack, row.listed_at).value]
+    _each(factory, report, "nominations_lapsed", due, handle)
+
+
 def warn_due(
     factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
 ) -> None:
@@ -236,34 +321,39 @@ def warn_due(
     _each(factory, report, "warned", [row.id for row in rows], handle)
 
 
-def _erasure_for(pack: PolicyPack, entry: Any, lapsed: bool) -> Any:
-    start = entry.activated_at or entry.listed_at
-    ended = entry.status in (Status.delisted.value, Status.rejected.value, Status.expired.value)
+def _erasure_for(pack: PolicyPack, entry: Any, lapsed_at: datetime | None) -> ErasureDue:
+    """When this entry's data must go. The review date of a listed entry is always its current,
+    unanswered one (a review decision moves it), active or suspended alike. An ended entry that
+    lapsed counts its grace period from the lapse, on the run's clock."""
+    ended = entry.status in ENDED
     return erasure_due(
         pack,
-        expires_at=entry.expires_at or retention_end(pack, start),
-        delisted_at=entry.updated_at if ended else None,
+        expires_at=entry.expires_at or retention_end(pack, entry.activated_at or entry.listed_at),
+        delisted_at=(lapsed_at or entry.updated_at) if ended else None,
         review_due=entry.review_due if entry.status in LISTED else None,
-        review_decided=not (lapsed or entry.status == Status.active.value),
+        review_decided=False,
+        nominated_at=entry.listed_at if entry.activated_at is None else None,
     )
 
 
 def erase_due(
     factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
 ) -> None:
-    """RV-erasure-log / RV-review-date: erase at expires_at, after delisting + grace, or after
-    a lapsed review + grace. Nothing of the personal data remains."""
+    """RV-erasure-log / RV-review-date: erase at expires_at, after delisting + grace, after a
+    lapsed review + grace, or after a lapsed nomination + grace. Nothing of the personal data
+    remains."""
     with factory() as session:
-        lapsed = {
-            row
-            for (row,) in session.execute(
-                select(EntryPolicy.entry_id).where(EntryPolicy.lapsed_at.is_not(None))
-            )
-        }
+        lapsed = dict(
+            session.execute(
+                select(EntryPolicy.entry_id, EntryPolicy.lapsed_at).where(
+                    EntryPolicy.lapsed_at.is_not(None)
+                )
+            ).all()
+        )
     due = [
         row.id
         for row in _entry_columns(factory)
-        if _erasure_for(pack, row, row.id in lapsed).is_due(now)
+        if _erasure_for(pack, row, lapsed.get(row.id)).is_due(now)
     ]
 
     def handle(session: Session, entry_id: str) -> bool:
@@ -271,7 +361,7 @@ def erase_due(
         if entry is None:
             return False
         state = session.get(EntryPolicy, entry.id)
-        decided = _erasure_for(pack, entry, bool(state and state.lapsed_at))
+        decided = _erasure_for(pack, entry, state.lapsed_at if state else None)
         if not decided.is_due(now):
             return False
         outcome = erase_entry(
@@ -350,6 +440,8 @@ def purge_audit(
 STEPS = (
     refresh_minors,
     suspend_overdue,
+    lapse_suspended,
+    lapse_nominations,
     warn_due,
     erase_due,
     record_removals,

@@ -52,6 +52,7 @@ def test_default_pack_values_GV_purpose_config():
     assert set(pack.review_by_category.values()) == {Duration(12, "months")}
     assert pack.minor_review_interval == Duration(6, "months")
     assert pack.warning_lead_time == Duration(4, "months")
+    assert pack.nomination_pending_limit == Duration(90, "days")
     assert pack.max_retention == Duration(5, "years")
     assert pack.max_extensions == 4
     assert pack.extension_requires_assessment is True
@@ -219,6 +220,13 @@ BROKEN_PACKS = [
         'SUSPECT = "101 years"',
         "review.by_category.SUSPECT",
         "too long: at most",
+    ),
+    (
+        "zero pending limit",
+        r'^nomination_pending_limit = "90 days"$',
+        'nomination_pending_limit = "0 days"',
+        "review.nomination_pending_limit",
+        "longer than zero",
     ),
     (
         "unknown precedence",

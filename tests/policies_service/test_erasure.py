@@ -13,7 +13,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from tests.policies_service.helpers import (
+    BIRTH_DATE,
     DAY,
+    DOCUMENT,
+    NAMES,
+    NEEDLES,
     audit_actions,
     chain_ok,
     listed,
@@ -23,23 +27,7 @@ from tests.policies_service.helpers import (
     run,
     scan_database,
 )
-
-NAMES = ["Zebulon Quartermaine", "Zeb Quartermayne", "زيبولون كوارترمين"]
-BIRTH_DATE = "1979-02-23"
-DOCUMENT = "QX7781234"
-NEEDLES = ["Quartermaine", "Quartermayne", "كوارترمين", BIRTH_DATE, DOCUMENT]
-
-
-def _person() -> dict:
-    return {
-        "names": [
-            {"full_name": NAMES[0], "name_type": "primary"},
-            {"full_name": NAMES[1], "name_type": "alias"},
-            {"full_name": NAMES[2], "name_type": "original_script"},
-        ],
-        "birth_dates": [{"date": BIRTH_DATE}],
-        "documents": [{"type": "passport", "number": DOCUMENT, "issuing_country": "JO"}],
-    }
+from tests.policies_service.helpers import person as _person
 
 
 def _leave_traces_everywhere(client, headers, entry: dict) -> None:  # noqa: ANN001
