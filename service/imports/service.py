@@ -25,6 +25,7 @@ from service.imports.writer import ImportOptions, ImportSummary, run_import
 from service.oversight.settings import OversightSettings, oversight_settings
 from service.policy.entry_rules import EntryRules
 from service.policy.pack import PACK_KEY, load_configured_pack
+from service.policy.relisting import load_relisting_key
 
 Progress = Callable[[int], None]
 
@@ -61,7 +62,8 @@ def entry_rules(settings: Settings, extensions: dict[str, Any] | None = None) ->
     """The policy rules imports apply: activation clock (RV-review-date) and RD-no-moot."""
     if extensions and extensions.get("entry_rules") is not None:
         return extensions["entry_rules"]
-    return EntryRules(_policy_pack(settings, extensions))
+    pack = _policy_pack(settings, extensions)
+    return EntryRules(pack, relisting_key=load_relisting_key(settings))
 
 
 def activation_for(

@@ -114,8 +114,9 @@ class RedressCaseEntry(Base):
 class RedressDelistingRecord(Base):
     """RD-no-moot: what is kept after a delisting through redress, digests only.
 
-    ``identity_digests`` are salted SHA-256 digests of (name, birth date) pairs: enough to
-    recognise a re-nomination of the same person, useless for reading a name back.
+    ``identity_digests`` are HMAC-SHA256 digests of (name, birth date) pairs under the
+    deployment's secret key (``service.policy.relisting``): enough to recognise a re-nomination
+    of the same person, useless for reading a name back, even by hashing the public lists.
     """
 
     __tablename__ = "redress_delistings"

@@ -7,7 +7,6 @@ date and retention cap at approval (RV-review-date), and the re-listing guard (R
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
@@ -31,6 +30,7 @@ from service.errors import Forbidden, RuleViolation
 from service.models.entry import Entry
 from service.models.policy import RedressDelistingRecord
 from service.policy.errors import policy_errors
+from service.policy.relisting import relisting_digest
 from service.policy.settings import PolicySettings
 from service.policy.state import find_state, policy_state
 
@@ -69,7 +69,7 @@ def identity_digests(
     keeping the name (RD-no-moot survives erasure)."""
     dates = sorted({item.get("date") or "" for item in birth_dates}) or [""]
     digests = {
-        hashlib.sha256(f"{salt}\x1f{_normal(name['full_name'])}\x1f{day}".encode()).hexdigest()
+        relisting_digest(f"{_normal(name['full_name'])}\x1f{day}", salt)
         for name in names
         for day in dates
     }
@@ -88,9 +88,12 @@ def material_ids(derogatory_items: Iterable[dict[str, Any]]) -> set[str]:
 class EntryRules:
     """What the pack requires of nominations and approvals."""
 
-    def __init__(self, pack: PolicyPack, settings: PolicySettings | None = None) -> None:
+    def __init__(
+        self, pack: PolicyPack, settings: PolicySettings | None = None, *, relisting_key: str
+    ) -> None:
         self.pack = pack
         self.settings = settings or PolicySettings()
+        self.relisting_key = relisting_key  # service.policy.relisting: HMAC key (RD-no-moot)
 
     def check_nomination(
         self, session: Session, principal: Principal, data: Any, now: datetime
@@ -122,7 +125,7 @@ class EntryRules:
         articulable_facts: str,
         items: list[dict[str, Any]],
     ) -> None:
-        digests = set(identity_digests(names, dates, self.settings.relisting_salt))
+        digests = set(identity_digests(names, dates, self.relisting_key))
         fingerprint = facts_fingerprint(articulable_facts, items)
         linked = material_ids(items)
         for prior in session.execute(select(RedressDelistingRecord)).scalars():
