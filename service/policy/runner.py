@@ -373,9 +373,13 @@ def erase_due(
     _each(factory, report, "erased", due, handle)
 
 
-def record_removals(factory: sessionmaker[Session], now: datetime, report: RunReport) -> None:
+def record_removals(
+    factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
+) -> None:
     """RV-removal-latency: a removal requested (purpose achieved / case closed) is complete
-    when the entry stops being listed, however that happened."""
+    when the entry stops being listed, however that happened; audited with its latency."""
+    from service.reviews import removal
+
     with factory() as session:
         ids = list(
             session.execute(
@@ -384,6 +388,7 @@ def record_removals(factory: sessionmaker[Session], now: datetime, report: RunRe
                 .where(
                     EntryPolicy.removal_trigger_at.is_not(None),
                     EntryPolicy.removed_at.is_(None),
+                    EntryPolicy.removal_answered_at.is_(None),  # kept with reasons: none owed
                     Entry.status.not_in(LISTED),
                 )
             ).scalars()
@@ -392,12 +397,67 @@ def record_removals(factory: sessionmaker[Session], now: datetime, report: RunRe
     def handle(session: Session, entry_id: str) -> bool:
         entry = _lock_entry(session, entry_id)
         state = session.get(EntryPolicy, entry_id)
-        if entry is None or state is None or state.removed_at or entry.status in LISTED:
+        if entry is None or not removal.task_open(state) or entry.status in LISTED:
             return False
-        state.removed_at, state.updated_at = entry.updated_at, now
+        assert state is not None
+        removal.record_removal(session, SYSTEM, pack, state, entry.updated_at, now)
         return True
 
     _each(factory, report, "removal_recorded", ids, handle)
+
+
+def _removal_states(factory: sessionmaker[Session], *where: Any) -> list[str]:
+    with factory() as session:
+        return list(
+            session.execute(
+                select(EntryPolicy.entry_id).where(
+                    EntryPolicy.removal_trigger_at.is_not(None), *where
+                )
+            ).scalars()
+        )
+
+
+def flag_removal_breaches(
+    factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
+) -> None:
+    """RV-removal-latency: an audited breach event, once, for a removal later than the SLA
+    (still pending past it, or completed late)."""
+    from service.reviews import removal
+
+    ids = _removal_states(factory, EntryPolicy.removal_sla_breached_at.is_(None))
+
+    def handle(session: Session, entry_id: str) -> bool:
+        entry = _lock_entry(session, entry_id)
+        state = session.get(EntryPolicy, entry_id)
+        if entry is None or state is None:
+            return False
+        return removal.flag_breach(session, pack, state, now)
+
+    _each(factory, report, "removal_sla_breached", ids, handle)
+
+
+def escalate_deletion_tasks(
+    factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
+) -> None:
+    """RV-purpose-achieved: a deletion task unanswered past its reply date is escalated once,
+    audited (and shown as deletion_task_overdue on the review queue)."""
+    from service.reviews import removal
+
+    ids = _removal_states(
+        factory,
+        EntryPolicy.removed_at.is_(None),
+        EntryPolicy.removal_answered_at.is_(None),
+        EntryPolicy.removal_escalated_at.is_(None),
+    )
+
+    def handle(session: Session, entry_id: str) -> bool:
+        entry = _lock_entry(session, entry_id)
+        state = session.get(EntryPolicy, entry_id)
+        if entry is None or state is None:
+            return False
+        return removal.escalate_if_overdue(session, pack, state, entry.originating_agency, now)
+
+    _each(factory, report, "deletion_tasks_escalated", ids, handle)
 
 
 def escalate_redress(
@@ -443,8 +503,10 @@ STEPS = (
     lapse_suspended,
     lapse_nominations,
     warn_due,
+    record_removals,  # before erasure, so the latency is recorded while the row exists
+    flag_removal_breaches,
+    escalate_deletion_tasks,
     erase_due,
-    record_removals,
     escalate_redress,
     purge_audit,
 )
@@ -454,10 +516,7 @@ def run_policies(factory: sessionmaker[Session], pack: PolicyPack, now: datetime
     """Run every step at ``now`` and record the run (metadata only) in the audit trail."""
     report = RunReport(now=now, pack=str(pack.ref))
     for step in STEPS:
-        if step is record_removals:
-            step(factory, now, report)  # type: ignore[call-arg]
-        else:
-            step(factory, pack, now, report)  # type: ignore[call-arg]
+        step(factory, pack, now, report)
     with factory() as session, session.begin():
         record_event(
             session,
