@@ -175,7 +175,7 @@ def test_restricted_reply_needs_reasons_and_reads_like_no_record(client, headers
     assert "Nightjar" not in letters["restricted_reply"]
 
 
-def test_disputed_entry_carries_the_statement_with_every_hit(app, client, headers) -> None:
+def test_disputed_entry_carries_the_statement_for_every_hit(app, client, headers) -> None:
     """RD-disputed: the person's statement is attached, the entry is flagged, the recipients
     to notify are named, and ``disputed_statement_for`` gives screening what to show."""
     entry = listed(client, headers)
@@ -208,21 +208,8 @@ def test_disputed_entry_carries_the_statement_with_every_hit(app, client, header
         headers=_officer(headers),
     )
     assert empty.status_code == 422
-    routes = set(client.app.openapi()["paths"])
-    if "/v1/screenings" in routes:
-        hit = client.post(
-            "/v1/screenings",
-            json={
-                "names": ["Qasim Yusuf Tahiri"],
-                "birth_date": "1984-07-14",
-                "purpose": "border check flight XY123",
-            },
-            headers=_officer(headers),
-        )
-        assert hit.status_code == 201, hit.text
-        first = hit.json()["hits"][0]
-        if "disputed" in first:  # once screening calls service.redress.disputed_statement_for
-            assert first["disputed"] is True and "account was stolen" in hit.text
+    # Showing the statement on screening hits is the screening feature's part (it does not
+    # call disputed_statement_for yet); no conditional assertion here pretends it does.
 
 
 def test_delisting_through_redress_blocks_relisting_on_the_same_facts(client, headers) -> None:
