@@ -102,14 +102,29 @@ def test_ftm_import_maps_and_rejects_one_by_one(engine, settings, tmp_path) -> N
 
 
 def test_ftm_export_round_trips_and_is_audited(engine, settings, tmp_path) -> None:
-    """SH-per-recipient-basis, LG-ops: an export is a disclosure recorded per entry with its
-    purpose; exported FtM re-imports to the same identity data."""
+    """SH-per-recipient-basis, LG-ops, LG-consult-fields: an export is a disclosure recorded
+    per entry with its recipient, legal basis and justification, and refused without them;
+    exported FtM re-imports to the same identity data."""
+    from service.imports.ftm import ExportRefused
+
     path = _write_jsonl(tmp_path / "in.jsonl", [PERSON, ORG, *SANCTIONS])
     with Session(engine) as session, session.begin():
         import_ftm(session, path, settings)
+    for missing in ("recipient", "legal_basis", "purpose"):
+        given = {"recipient": "partner-fiu", "legal_basis": "MoU art. 4", "purpose": "case 7"}
+        given[missing] = "  "
+        with pytest.raises(ExportRefused, match=missing), Session(engine) as session:
+            export_ftm(session, io.StringIO(), statuses=["pending_review"], **given)
     out = io.StringIO()
     with Session(engine) as session, session.begin():
-        count = export_ftm(session, out, statuses=["pending_review"], purpose="exchange test")
+        count = export_ftm(
+            session,
+            out,
+            statuses=["pending_review"],
+            purpose="exchange test",
+            recipient="partner-fiu",
+            legal_basis="Counter-Terrorism Act 2019 s. 40 (exchange with FIUs)",
+        )
     assert count == 2
     entities = [json.loads(line) for line in out.getvalue().splitlines()]
     assert {e["schema"] for e in entities} == {"Person", "Organization", "Sanction"}
@@ -121,6 +136,9 @@ def test_ftm_export_round_trips_and_is_audited(engine, settings, tmp_path) -> No
         )
     assert len(events) == 2 and all(e.operation == "disclosure" for e in events)
     assert all(e.purpose == "exchange test" for e in events)
+    assert {(e.details["recipient"], e.details["legal_basis"]) for e in events} == {
+        ("partner-fiu", "Counter-Terrorism Act 2019 s. 40 (exchange with FIUs)")
+    }
 
     back = tmp_path / "back.jsonl"
     back.write_text(out.getvalue())
