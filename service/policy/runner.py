@@ -282,11 +282,12 @@ def lapse_nominations(
 def warn_due(
     factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
 ) -> None:
-    """RV-advance-warning: entries entering the warning window go on the owner's queue."""
+    """RV-advance-warning: entries entering the warning window go on the owner's queue, also
+    when suspended (a suspended entry lapses at its review date like an active one)."""
     horizon = pack.warning_lead_time.after(now)
     rows = _entry_columns(
         factory,
-        Entry.status == Status.active.value,
+        Entry.status.in_(LISTED),
         Entry.review_due.is_not(None),
         Entry.review_due > now,
         Entry.review_due <= horizon,
@@ -294,7 +295,7 @@ def warn_due(
 
     def handle(session: Session, entry_id: str) -> bool:
         entry = _lock_entry(session, entry_id)
-        if entry is None or entry.status != Status.active.value or entry.review_due is None:
+        if entry is None or entry.status not in LISTED or entry.review_due is None:
             return False
         status = review_status(pack, entry.review_due, now)
         state = policy_state(session, entry.id, now)

@@ -48,6 +48,8 @@ def test_entry_suspended_by_hand_lapses_at_review_due_and_is_erased_RV_review_da
     assert suspended.status_code == 200, suspended.text
     due = parse(entry["review_due"])
 
+    warned = cli_run(settings, due - timedelta(days=100))  # RV-advance-warning, suspended too
+    assert warned["counts"]["warned"] == 1, warned
     assert "lapsed_while_suspended" not in cli_run(settings, due - DAY)["counts"]
     report = cli_run(settings, due + DAY)
     assert report["counts"]["lapsed_while_suspended"] == 1, report
