@@ -12,13 +12,13 @@ Safe to run twice, and from several replicas at once:
 * The audit-log purge takes a PostgreSQL advisory transaction lock; the checkpoint's unique
   ``cut_seq`` backs that up.
 * One item's failure rolls back that item only; the run goes on and reports it.
+
+The per-item machinery is in ``run_kit``; the removal steps (RV-removal-latency,
+RV-purpose-achieved) in ``removal_steps``.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -35,95 +35,32 @@ from policies import (
     review_status,
 )
 from service.audit.recorder import record_event
-from service.auth.principal import SystemActor
 from service.entries import service as entries_service
 from service.entries.schemas import Status
 from service.erasure.audit_retention import purge_audit_log
 from service.erasure.service import erase_entry
-from service.logging import get_logger
 from service.models.entry import Entry
 from service.models.policy import EntryPolicy, RedressCaseRecord
 from service.policy.entry_rules import entry_is_minor
+from service.policy.removal_steps import (
+    escalate_deletion_tasks,
+    flag_removal_breaches,
+    record_removals,
+)
+from service.policy.run_kit import (
+    ENDED,
+    LISTED,
+    SYSTEM,
+    RunReport,
+    each,
+    entry_columns,
+    lock_entry,
+    log,
+    system_context,
+)
 from service.policy.state import policy_state
 
-log = get_logger("watchlist.policy")
-
-SYSTEM = SystemActor()
-LISTED = (Status.active.value, Status.suspended.value)
-ENDED = (Status.delisted.value, Status.rejected.value, Status.expired.value)
 OVERDUE_REASON = "review overdue: no review decision before review_due (RV-review-date, fail-safe)"
-
-
-@dataclass
-class RunReport:
-    now: datetime
-    pack: str
-    counts: Counter[str] = field(default_factory=Counter)
-    failures: Counter[str] = field(default_factory=Counter)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "now": self.now.isoformat(),
-            "policy_pack": self.pack,
-            "counts": dict(sorted(self.counts.items())),
-            "failures": dict(sorted(self.failures.items())),
-        }
-
-
-def system_context() -> entries_service.Context:
-    """The service acting on a schedule: it sees every entry (its agency is its own review
-    agency) and is recorded in the audit trail as ``system``."""
-    return entries_service.Context(
-        principal=SYSTEM,
-        request_id=None,  # type: ignore[arg-type]
-        review_agency=SYSTEM.agency,
-    )
-
-
-def _lock_entry(session: Session, entry_id: str) -> Entry | None:
-    statement = select(Entry).where(Entry.id == entry_id)
-    if session.get_bind().dialect.name == "postgresql":
-        statement = statement.with_for_update(skip_locked=True)
-    return session.execute(statement).scalar_one_or_none()
-
-
-def _each(
-    factory: sessionmaker[Session],
-    report: RunReport,
-    step: str,
-    ids: list[str],
-    handle: Callable[[Session, str], bool],
-) -> None:
-    """Handle each id in its own transaction; count what was done and what failed."""
-    for item_id in ids:
-        try:
-            with factory() as session, session.begin():
-                if handle(session, item_id):
-                    report.counts[step] += 1
-        except Exception as error:  # noqa: BLE001 - one item must not stop the run
-            report.failures[step] += 1
-            log.error(
-                "policy_step_failed", step=step, item_id=item_id, error_type=type(error).__name__
-            )
-
-
-def _entry_columns(factory: sessionmaker[Session], *where: Any) -> list[Any]:
-    with factory() as session:
-        return list(
-            session.execute(
-                select(
-                    Entry.id,
-                    Entry.status,
-                    Entry.review_due,
-                    Entry.expires_at,
-                    Entry.activated_at,
-                    Entry.listed_at,
-                    Entry.updated_at,
-                    Entry.birth_dates,
-                ).where(*where)
-            )
-        )
-
 
 # -- steps ------------------------------------------------------------------------------------
 
@@ -132,12 +69,12 @@ def refresh_minors(
     factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
 ) -> None:
     """CH-minor: the minor flag follows the birth dates; turning 18 flags a re-assessment."""
-    rows = _entry_columns(factory, Entry.status.in_((*LISTED, Status.pending_review.value)))
+    rows = entry_columns(factory, Entry.status.in_((*LISTED, Status.pending_review.value)))
     with factory() as session:
         flags = dict(session.execute(select(EntryPolicy.entry_id, EntryPolicy.is_minor)).all())
 
     def handle(session: Session, entry_id: str) -> bool:
-        entry = _lock_entry(session, entry_id)
+        entry = lock_entry(session, entry_id)
         if entry is None:
             return False
         state = policy_state(session, entry.id, now)
@@ -162,7 +99,7 @@ def refresh_minors(
     changed = [
         row.id for row in rows if _minor_of(row.birth_dates, now) != flags.get(row.id, False)
     ]
-    _each(factory, report, "minor_flag_changed", changed, handle)
+    each(factory, report, "minor_flag_changed", changed, handle)
 
 
 def _minor_of(birth_dates: Any, now: datetime) -> bool:
@@ -176,7 +113,7 @@ def suspend_overdue(
     factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
 ) -> None:
     """RV-review-date fail-safe: an active entry past review_due stops matching, audited."""
-    rows = _entry_columns(
+    rows = entry_columns(
         factory,
         Entry.status == Status.active.value,
         Entry.review_due.is_not(None),
@@ -184,7 +121,7 @@ def suspend_overdue(
     )
 
     def handle(session: Session, entry_id: str) -> bool:
-        entry = _lock_entry(session, entry_id)
+        entry = lock_entry(session, entry_id)
         if entry is None or entry.status != Status.active.value or entry.review_due is None:
             return False
         if review_status(pack, entry.review_due, now).state is not ReviewState.OVERDUE:
@@ -194,7 +131,7 @@ def suspend_overdue(
         state.lapsed_at, state.updated_at = now, now
         return True
 
-    _each(factory, report, "suspended_overdue", [row.id for row in rows], handle)
+    each(factory, report, "suspended_overdue", [row.id for row in rows], handle)
 
 
 def lapse_suspended(
@@ -218,7 +155,7 @@ def lapse_suspended(
         )
 
     def handle(session: Session, entry_id: str) -> bool:
-        entry = _lock_entry(session, entry_id)
+        entry = lock_entry(session, entry_id)
         if entry is None or entry.status != Status.suspended.value or entry.review_due is None:
             return False
         state = policy_state(session, entry.id, now)
@@ -244,7 +181,7 @@ def lapse_suspended(
         )
         return True
 
-    _each(factory, report, "lapsed_while_suspended", ids, handle)
+    each(factory, report, "lapsed_while_suspended", ids, handle)
 
 
 def lapse_nominations(
@@ -253,12 +190,12 @@ def lapse_nominations(
     """RV-review-date fail-safe for the queue: a nomination never approved within the pack's
     ``review.nomination_pending_limit`` is rejected as lapsed (audited as the system); its
     erasure follows after the grace period (``nomination_lapsed``)."""
-    rows = _entry_columns(
+    rows = entry_columns(
         factory, Entry.status == Status.pending_review.value, Entry.activated_at.is_(None)
     )
 
     def handle(session: Session, entry_id: str) -> bool:
-        entry = _lock_entry(session, entry_id)
+        entry = lock_entry(session, entry_id)
         if entry is None or entry.status != Status.pending_review.value or entry.activated_at:
             return False
         lapses = nomination_lapses_at(pack, entry.listed_at)
@@ -276,7 +213,7 @@ def lapse_nominations(
         return True
 
     due = [row.id for row in rows if now >= nomination_lapses_at(pack, row.listed_at).value]
-    _each(factory, report, "nominations_lapsed", due, handle)
+    each(factory, report, "nominations_lapsed", due, handle)
 
 
 def warn_due(
@@ -285,7 +222,7 @@ def warn_due(
     """RV-advance-warning: entries entering the warning window go on the owner's queue, also
     when suspended (a suspended entry lapses at its review date like an active one)."""
     horizon = pack.warning_lead_time.after(now)
-    rows = _entry_columns(
+    rows = entry_columns(
         factory,
         Entry.status.in_(LISTED),
         Entry.review_due.is_not(None),
@@ -294,7 +231,7 @@ def warn_due(
     )
 
     def handle(session: Session, entry_id: str) -> bool:
-        entry = _lock_entry(session, entry_id)
+        entry = lock_entry(session, entry_id)
         if entry is None or entry.status not in LISTED or entry.review_due is None:
             return False
         status = review_status(pack, entry.review_due, now)
@@ -319,7 +256,7 @@ def warn_due(
         )
         return True
 
-    _each(factory, report, "warned", [row.id for row in rows], handle)
+    each(factory, report, "warned", [row.id for row in rows], handle)
 
 
 def _erasure_for(pack: PolicyPack, entry: Any, lapsed_at: datetime | None) -> ErasureDue:
@@ -353,12 +290,12 @@ def erase_due(
         )
     due = [
         row.id
-        for row in _entry_columns(factory)
+        for row in entry_columns(factory)
         if _erasure_for(pack, row, lapsed.get(row.id)).is_due(now)
     ]
 
     def handle(session: Session, entry_id: str) -> bool:
-        entry = _lock_entry(session, entry_id)
+        entry = lock_entry(session, entry_id)
         if entry is None:
             return False
         state = session.get(EntryPolicy, entry.id)
@@ -371,94 +308,7 @@ def erase_due(
         report.counts[f"erased:{outcome.legal_reason}"] += 1
         return True
 
-    _each(factory, report, "erased", due, handle)
-
-
-def record_removals(
-    factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
-) -> None:
-    """RV-removal-latency: a removal requested (purpose achieved / case closed) is complete
-    when the entry stops being listed, however that happened; audited with its latency."""
-    from service.reviews import removal
-
-    with factory() as session:
-        ids = list(
-            session.execute(
-                select(EntryPolicy.entry_id)
-                .join(Entry, Entry.id == EntryPolicy.entry_id)
-                .where(
-                    EntryPolicy.removal_trigger_at.is_not(None),
-                    EntryPolicy.removed_at.is_(None),
-                    EntryPolicy.removal_answered_at.is_(None),  # kept with reasons: none owed
-                    Entry.status.not_in(LISTED),
-                )
-            ).scalars()
-        )
-
-    def handle(session: Session, entry_id: str) -> bool:
-        entry = _lock_entry(session, entry_id)
-        state = session.get(EntryPolicy, entry_id)
-        if entry is None or not removal.task_open(state) or entry.status in LISTED:
-            return False
-        assert state is not None
-        removal.record_removal(session, SYSTEM, pack, state, entry.updated_at, now)
-        return True
-
-    _each(factory, report, "removal_recorded", ids, handle)
-
-
-def _removal_states(factory: sessionmaker[Session], *where: Any) -> list[str]:
-    with factory() as session:
-        return list(
-            session.execute(
-                select(EntryPolicy.entry_id).where(
-                    EntryPolicy.removal_trigger_at.is_not(None), *where
-                )
-            ).scalars()
-        )
-
-
-def flag_removal_breaches(
-    factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
-) -> None:
-    """RV-removal-latency: an audited breach event, once, for a removal later than the SLA
-    (still pending past it, or completed late)."""
-    from service.reviews import removal
-
-    ids = _removal_states(factory, EntryPolicy.removal_sla_breached_at.is_(None))
-
-    def handle(session: Session, entry_id: str) -> bool:
-        entry = _lock_entry(session, entry_id)
-        state = session.get(EntryPolicy, entry_id)
-        if entry is None or state is None:
-            return False
-        return removal.flag_breach(session, pack, state, now)
-
-    _each(factory, report, "removal_sla_breached", ids, handle)
-
-
-def escalate_deletion_tasks(
-    factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
-) -> None:
-    """RV-purpose-achieved: a deletion task unanswered past its reply date is escalated once,
-    audited (and shown as deletion_task_overdue on the review queue)."""
-    from service.reviews import removal
-
-    ids = _removal_states(
-        factory,
-        EntryPolicy.removed_at.is_(None),
-        EntryPolicy.removal_answered_at.is_(None),
-        EntryPolicy.removal_escalated_at.is_(None),
-    )
-
-    def handle(session: Session, entry_id: str) -> bool:
-        entry = _lock_entry(session, entry_id)
-        state = session.get(EntryPolicy, entry_id)
-        if entry is None or state is None:
-            return False
-        return removal.escalate_if_overdue(session, pack, state, entry.originating_agency, now)
-
-    _each(factory, report, "deletion_tasks_escalated", ids, handle)
+    each(factory, report, "erased", due, handle)
 
 
 def escalate_redress(
@@ -475,7 +325,7 @@ def escalate_redress(
                 )
             ).scalars()
         )
-    _each(
+    each(
         factory,
         report,
         "redress_escalated",
