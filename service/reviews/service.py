@@ -235,7 +235,9 @@ def decide(
         result = apply_review_decision(ctx.pack, reviewed, decision, now)
         if removal.task_open(state) and outcome is not ReviewOutcome.DELIST:
             # RV-purpose-achieved: keeping the entry answers the task only with reasons.
-            validate_purpose_achieved_answer(delete=False, reasons=decision.necessity)
+            validate_purpose_achieved_answer(
+                delete=False, reasons=decision.necessity or decision.reasons
+            )
     previous_due = entry.review_due
     record = ReviewDecisionRecord(
         id=str(uuid.uuid4()),
