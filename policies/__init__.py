@@ -41,6 +41,7 @@ from policies.review import (
     ReviewState,
     ReviewStatus,
     apply_review_decision,
+    nomination_lapses_at,
     purpose_achieved_task,
     removal_latency,
     review_due,
@@ -60,7 +61,7 @@ __all__ = [
     "ErasureDue", "ErasureReason", "ErasureRecord", "audit_log_purge_cutoff",
     "build_erasure_record", "erasure_due",
     "PurposeAchievedTask", "RemovalLatency", "ReviewDecision", "ReviewedEntry", "ReviewOutcome",
-    "ReviewResult", "ReviewState", "ReviewStatus", "apply_review_decision",
+    "ReviewResult", "ReviewState", "ReviewStatus", "apply_review_decision", "nomination_lapses_at",
     "purpose_achieved_task", "removal_latency", "review_due", "review_interval", "review_status",
     "validate_purpose_achieved_answer",
 ]

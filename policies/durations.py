@@ -19,6 +19,10 @@ from policies.errors import PolicyError
 Unit = Literal["days", "weeks", "months", "years"]
 _UNITS: tuple[Unit, ...] = ("days", "weeks", "months", "years")
 _DURATION_RE = re.compile(r"^\s*(\d+)\s*(day|days|week|weeks|month|months|year|years)\s*$")
+#: The longest duration a rule may use, per unit (100 years). Legal time limits are years at
+#: most; a bound keeps calendar arithmetic inside the datetime range, so a typo such as
+#: "99999999 years" is a clear error at load time, not an overflow deep inside a policy run.
+MAX_AMOUNT: dict[str, int] = {"days": 36525, "weeks": 5218, "months": 1200, "years": 100}
 # A fixed reference date used only to compare durations of different units (validation).
 _REFERENCE = datetime(2001, 1, 31, tzinfo=UTC)
 
@@ -35,6 +39,11 @@ class Duration:
             raise ValueError("a duration cannot be negative")
         if self.unit not in _UNITS:
             raise ValueError(f"unknown duration unit {self.unit!r}")
+        if self.amount > MAX_AMOUNT[self.unit]:
+            raise ValueError(
+                f"{self.amount} {self.unit} is too long: at most {MAX_AMOUNT[self.unit]} "
+                f"{self.unit} (100 years)"
+            )
 
     def after(self, moment: datetime) -> datetime:
         """The moment this duration after ``moment`` (calendar arithmetic, month-end clamped)."""
@@ -54,7 +63,8 @@ class Duration:
 
 
 def parse_duration(text: str) -> Duration:
-    """Parse ``"<number> days|weeks|months|years"``; raises ``ValueError`` otherwise.
+    """Parse ``"<number> days|weeks|months|years"`` (at most 100 years); raises ``ValueError``
+    otherwise.
 
     >>> parse_duration("12 months")
     Duration(amount=12, unit='months')
@@ -62,8 +72,11 @@ def parse_duration(text: str) -> Duration:
     match = _DURATION_RE.match(text) if isinstance(text, str) else None
     if match is None:
         raise ValueError('expected a duration such as "45 days", "4 months" or "5 years"')
-    unit = match.group(2)
-    return Duration(int(match.group(1)), unit if unit.endswith("s") else unit + "s")  # type: ignore[arg-type]
+    digits, unit = match.group(1).lstrip("0") or "0", match.group(2)
+    unit = unit if unit.endswith("s") else unit + "s"
+    if len(digits) > 6:  # before int(): a thousand-digit number is refused without converting it
+        raise ValueError(f"{digits[:6]}... {unit} is too long: at most 100 years")
+    return Duration(int(digits), unit)  # type: ignore[arg-type]
 
 
 def require_utc(moment: datetime, name: str = "now") -> datetime:

@@ -103,8 +103,14 @@ class PolicyPack:
     description: str
     review_by_category: Mapping[str, Duration]
     review_by_action: Mapping[str, Duration]
+    # "shortest": the shorter of the category and action-code intervals applies; "action": an
+    # action-code interval replaces the category one (SIS sets periods by alert type).
+    action_precedence: Literal["shortest", "action"]
     minor_review_interval: Duration
     warning_lead_time: Duration
+    # A nomination not approved within this is rejected as lapsed and erased after the grace
+    # period (RV-review-date fail-safe: nobody waits in the queue, with their data, for years).
+    nomination_pending_limit: Duration
     max_retention: Duration
     max_extensions: int | None  # None: no count limit (max_retention still caps the entry)
     extension_requires_assessment: bool

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,8 @@ _ALLOWED_KEYS: dict[str, set[str]] = {
     "": {"pack", "review", "retention", "extensions", "removal", "redress", "imports",
          "purposes", "transparency"},
     "pack": {"id", "version", "description"},
-    "review": {"by_category", "by_action", "minor_interval", "warning_lead_time"},
+    "review": {"by_category", "by_action", "action_precedence", "minor_interval",
+               "warning_lead_time", "nomination_pending_limit"},
     "retention": {"max_retention", "erasure_grace_period", "audit_log"},
     "extensions": {"max_extensions", "require_assessment"},
     "removal": {"latency_sla", "purpose_achieved_reply"},
@@ -47,6 +48,7 @@ _ALLOWED_KEYS: dict[str, set[str]] = {
     "transparency": {"min_published_count"},
 }
 _DEADLINE_KEYS = {"name", "duration", "starts_at", "met_by", "extension", "request_kinds"}
+_ACTION_PRECEDENCE = ("shortest", "action")
 
 
 def builtin_pack_names() -> list[str]:
@@ -55,16 +57,19 @@ def builtin_pack_names() -> list[str]:
     return sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
-def load_builtin_pack(name: str) -> PolicyPack:
-    """Load and validate a shipped pack by name; raises :class:`PackError` for an unknown name."""
+def load_builtin_pack(name: str, *, action_codes: Collection[str] | None = None) -> PolicyPack:
+    """Load and validate a shipped pack by name; raises :class:`PackError` for an unknown name.
+
+    ``action_codes``: the action-on-hit codes the caller knows (see :func:`parse_pack`).
+    """
     if name not in builtin_pack_names():
         raise PackError("pack.id", f"no built-in pack named {name!r}; "
                         f"known: {', '.join(builtin_pack_names())}", source="<builtin>")
     text = (resources.files("policies") / "packs" / f"{name}.toml").read_text("utf-8")
-    return parse_pack(text, source=f"packs/{name}.toml")
+    return parse_pack(text, source=f"packs/{name}.toml", action_codes=action_codes)
 
 
-def load_pack(path: str | Path) -> PolicyPack:
+def load_pack(path: str | Path, *, action_codes: Collection[str] | None = None) -> PolicyPack:
     """Load and validate a pack file; every problem raises :class:`PackError` naming the key."""
     path = Path(path)
     try:
@@ -73,21 +78,30 @@ def load_pack(path: str | Path) -> PolicyPack:
         raise PackError(
             "<file>", f"cannot read pack file ({exc.strerror})", source=str(path)
         ) from exc
-    return parse_pack(text, source=str(path))
+    return parse_pack(text, source=str(path), action_codes=action_codes)
 
 
-def parse_pack(text: str, *, source: str = "<pack>") -> PolicyPack:
-    """Validate TOML text as a pack. ``source`` names the file in error messages."""
+def parse_pack(
+    text: str, *, source: str = "<pack>", action_codes: Collection[str] | None = None
+) -> PolicyPack:
+    """Validate TOML text as a pack. ``source`` names the file in error messages.
+
+    ``action_codes``: when given, every code under ``review.by_action`` must be one of them
+    (the service passes its action-on-hit codes): an interval keyed by a code no entry can carry
+    would silently never apply.
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PackError("<syntax>", f"not valid TOML ({exc})", source=source) from exc
-    return _PackReader(source).read(data)
+    known = frozenset(action_codes) if action_codes is not None else None
+    return _PackReader(source, known).read(data)
 
 
 class _PackReader:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, action_codes: frozenset[str] | None = None) -> None:
         self.source = source
+        self.action_codes = action_codes
 
     def fail(self, key: str, message: str) -> PackError:
         return PackError(key, message, source=self.source)
@@ -162,10 +176,21 @@ class _PackReader:
             if not _CODE_RE.match(code):
                 raise self.fail(f"review.by_action.{code}",
                                 "action code must be 1-64 of [A-Za-z0-9_:-]")
+            if self.action_codes is not None and code not in self.action_codes:
+                raise self.fail(f"review.by_action.{code}", f"{code!r} is not an action code "
+                                f"the service knows; known: {', '.join(sorted(self.action_codes))}")
             review_by_action[code] = self.duration(data, f"review.by_action.{code}")
+        precedence = _get(data, "review.action_precedence") or "shortest"
+        if precedence not in _ACTION_PRECEDENCE:
+            raise self.fail("review.action_precedence", f"{precedence!r} must be one of "
+                            f"{', '.join(_ACTION_PRECEDENCE)}")
 
         minor_interval = self.duration(data, "review.minor_interval")
         warning = self.duration(data, "review.warning_lead_time")
+        pending_limit = self.duration(
+            data, "review.nomination_pending_limit", default=Duration(90, "days"))
+        if pending_limit.amount == 0:
+            raise self.fail("review.nomination_pending_limit", "must be longer than zero")
         max_retention = self.duration(data, "retention.max_retention")
         intervals = {
             **{f"review.by_category.{k}": v for k, v in review_by_category.items()},
@@ -188,8 +213,10 @@ class _PackReader:
             description=self.text(data, "pack.description", required=False) or "",
             review_by_category=review_by_category,
             review_by_action=review_by_action,
+            action_precedence=precedence,
             minor_review_interval=minor_interval,
             warning_lead_time=warning,
+            nomination_pending_limit=pending_limit,
             max_retention=max_retention,
             max_extensions=self.max_extensions(data),
             extension_requires_assessment=self.boolean(data, "extensions.require_assessment"),

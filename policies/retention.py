@@ -3,7 +3,8 @@
 Requirements: RV-review-date (automatic expiry), RV-erasure-log, LG-retention.
 
 Erasure is due at the earliest of: the retention cap (``expires_at``), delisting plus the pack's
-grace period, or a lapsed review (``review_due`` passed with no decision) plus the grace period.
+grace period, a lapsed review (``review_due`` passed with no decision) plus the grace period,
+or, for a nomination never approved, its pending limit plus the grace period.
 The grace period exists so the service can notify recipients and write the audit record; it
 is never a way to keep screening: a delisted or lapsed entry stops matching at once.
 """
@@ -25,6 +26,7 @@ class ErasureReason(StrEnum):
     MAX_RETENTION_REACHED = "max_retention_reached"  # LED Art 5; SIS Art 53(7) automatic deletion
     DELISTED = "delisted"  # review decision, redress or purpose achieved
     REVIEW_LAPSED = "review_lapsed"  # no extension recorded before review_due (RV-review-date)
+    NOMINATION_LAPSED = "nomination_lapsed"  # never approved within the pack's pending limit
     COURT_ORDER = "court_order"  # ordered by a court or the supervisory authority
     REDRESS_ERASURE = "redress_erasure"  # granted erasure request (RD-*)
 
@@ -48,13 +50,20 @@ def erasure_due(
     delisted_at: datetime | None = None,
     review_due: datetime | None = None,
     review_decided: bool = True,
+    nominated_at: datetime | None = None,
 ) -> ErasureDue:
     """The earliest erasure date and its reason.
 
     ``review_decided=False`` means ``review_due`` is the current, unanswered due date: if it
-    passes, the entry lapses and is erased after the grace period.
+    passes, the entry lapses and is erased after the grace period, whether it was active or
+    suspended. ``nominated_at`` is given for an entry that was never approved: a nomination
+    pending past ``review.nomination_pending_limit`` lapses the same way.
     """
     candidates = [(require_utc(expires_at, "expires_at"), ErasureReason.MAX_RETENTION_REACHED)]
+    if nominated_at is not None:
+        lapses = pack.nomination_pending_limit.after(require_utc(nominated_at, "nominated_at"))
+        candidates.append((pack.erasure_grace_period.after(lapses),
+                           ErasureReason.NOMINATION_LAPSED))
     if delisted_at is not None:
         candidates.append((pack.erasure_grace_period.after(require_utc(delisted_at, "delisted_at")),
                            ErasureReason.DELISTED))

@@ -92,17 +92,27 @@ class ReviewResult:
 def review_interval(
     pack: PolicyPack, *, category: str, action_code: str | None = None, is_minor: bool = False
 ) -> Decided[Duration]:
-    """The review period for an entry: the shortest of its category interval, its action-code
-    interval (if the pack has one) and, for minors, the minors' interval (CH-minor)."""
+    """The review period for an entry (RV-review-date).
+
+    Precedence: the category interval, unless the pack has an interval for the entry's action
+    code; then the shorter of the two (``review.action_precedence = "shortest"``, the default)
+    or the action code's alone (``"action"``: SIS sets periods by alert type, so a 5-year alert
+    type keeps 5 years whatever the category). For minors the minors' interval applies when it
+    is shorter, whatever the precedence (CH-minor).
+    """
     if category not in SUBJECT_CATEGORIES:
         raise PolicyError("unknown_category", f"data_subject_category must be one of "
                           f"{', '.join(SUBJECT_CATEGORIES)}", field="data_subject_category")
-    candidates = [pack.review_by_category[category]]
-    if action_code is not None and action_code in pack.review_by_action:
-        candidates.append(pack.review_by_action[action_code])
+    interval = pack.review_by_category[category]
+    by_action = pack.review_by_action.get(action_code) if action_code is not None else None
+    if by_action is not None:
+        if pack.action_precedence == "action":
+            interval = by_action
+        else:
+            interval = min(interval, by_action, key=Duration.approx_days)
     if is_minor:
-        candidates.append(pack.minor_review_interval)
-    return Decided(min(candidates, key=Duration.approx_days), pack.ref)
+        interval = min(interval, pack.minor_review_interval, key=Duration.approx_days)
+    return Decided(interval, pack.ref)
 
 
 def review_due(
@@ -135,6 +145,13 @@ def review_status(pack: PolicyPack, review_due_at: datetime, now: datetime) -> R
     else:
         state = ReviewState.OK
     return ReviewStatus(state, due, warning_from, pack.ref)
+
+
+def nomination_lapses_at(pack: PolicyPack, nominated_at: datetime) -> Decided[datetime]:
+    """When a nomination that was never approved lapses (``review.nomination_pending_limit``
+    after it was made): it is then rejected, and erased after the grace period."""
+    start = require_utc(nominated_at, "nominated_at")
+    return Decided(pack.nomination_pending_limit.after(start), pack.ref)
 
 
 def apply_review_decision(

@@ -51,7 +51,10 @@ def erase_entry(
     entry_id = entry.id
     state = session.get(EntryPolicy, entry_id)
     extensions = state.extension_count if state else 0
-    trigger = (state.removal_trigger, state.removal_trigger_at) if state else (None, None)
+    # A removal owed after "purpose achieved / case closed" is complete now, at the latest; an
+    # entry the owner kept with reasons owed none (RV-removal-latency).
+    owed = state is not None and not (state.removal_answered_at and not state.removed_at)
+    trigger = (state.removal_trigger, state.removal_trigger_at) if state and owed else (None, None)
     removed_at = (state.removed_at if state and state.removed_at else now) if trigger[0] else None
 
     # Screening replicas follow the feed: the "erased" change tells them to drop the entry.

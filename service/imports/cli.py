@@ -2,7 +2,13 @@
 
 Each import runs in one transaction (committed once at the end, so an interrupted import leaves
 nothing behind), shows a progress bar on stderr and prints a JSON summary: created / updated /
-delisted / unchanged / rejected, with the reason for every rejected record.
+delisted / unchanged / rejected, with the reason for every rejected record. Exit codes: 0 all
+imported, 1 imported with some records rejected, 2 nothing written (broken policy pack, a CSV
+header off the documented mapping, a file that is not well-formed).
+
+An export is a disclosure: it needs ``--recipient``, ``--legal-basis`` and ``--purpose`` (the
+justification), recorded with every exported entry (SH-per-recipient-basis), and the data are
+handed over only after that record is committed.
 """
 
 from __future__ import annotations
@@ -11,10 +17,11 @@ import argparse
 import json
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from service.config import Settings
+from service.config import ConfigurationError, Settings
 
 MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024
 
@@ -42,21 +49,34 @@ def _fetch(location: str) -> Path:
 
 
 def _run(settings: Settings, work: Any) -> int:
+    """Run one import in one transaction. Exit code 0: every record imported; 1: the file was
+    imported but some records were rejected (listed in the summary); 2: nothing was written
+    (a broken policy pack or configuration, or a file refused as a whole)."""
     from sqlalchemy.orm import Session
     from tqdm import tqdm
 
     from service.db.engine import make_engine
+    from service.imports.csv_import import CsvRejected
 
     engine = make_engine(settings.database_url)
     bar = tqdm(unit="rec", file=sys.stderr, disable=not sys.stderr.isatty())
     try:
         with Session(engine) as session, session.begin():
             summary = work(session, bar)
+    except (ConfigurationError, CsvRejected) as error:
+        print(f"import refused, nothing written: {error}", file=sys.stderr)
+        return 2
+    except (ET.ParseError, UnicodeDecodeError) as error:
+        # The position only: the parser's own message may quote the file's content.
+        where = getattr(error, "position", None) or getattr(error, "start", "")
+        print(f"import refused, nothing written: the file is not well-formed ({where})",
+              file=sys.stderr)
+        return 2
     finally:
         bar.close()
         engine.dispose()
     print(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False))
-    return 0
+    return 1 if summary.rejected_count else 0
 
 
 def _cmd_import_un(args: argparse.Namespace, settings: Settings) -> int:
@@ -97,21 +117,44 @@ def _cmd_import_csv(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_export_ftm(args: argparse.Namespace, settings: Settings) -> int:
+    """Export to a temporary file, commit the disclosure records, and only then hand the data
+    over (move the file into place, or copy it to stdout): a failed commit discloses nothing."""
+    import shutil
+
     from sqlalchemy.orm import Session
 
     from service.db.engine import make_engine
-    from service.imports.ftm import export_ftm
+    from service.imports.ftm import ExportRefused, export_ftm
 
+    target = None if args.output == "-" else Path(args.output)
+    folder = target.parent if target is not None else None
     engine = make_engine(settings.database_url)
-    out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
+        "w", encoding="utf-8", dir=folder, prefix=".export-", suffix=".jsonl", delete=False
+    )
+    staged = Path(handle.name)
     try:
-        with Session(engine) as session, session.begin():
-            count = export_ftm(session, out, statuses=args.status, purpose=args.purpose)
+        with handle, Session(engine) as session, session.begin():
+            count = export_ftm(
+                session,
+                handle,
+                statuses=args.status,
+                purpose=args.purpose,
+                recipient=args.recipient,
+                legal_basis=args.legal_basis,
+            )
+        if target is not None:
+            staged.replace(target)
+        else:
+            with staged.open(encoding="utf-8") as source:
+                shutil.copyfileobj(source, sys.stdout)
+    except ExportRefused as error:
+        print(f"export refused, nothing written: {error}", file=sys.stderr)
+        return 2
     finally:
-        if out is not sys.stdout:
-            out.close()
+        staged.unlink(missing_ok=True)
         engine.dispose()
-    print(f"exported {count} entries", file=sys.stderr)
+    print(f"exported {count} entries to {args.recipient} (disclosure recorded)", file=sys.stderr)
     return 0
 
 
@@ -137,13 +180,23 @@ def register(subparsers: Any, audit_subparsers: Any) -> None:
     exporter = subparsers.add_parser("export", help="export entries").add_subparsers(
         dest="export_command", required=True
     )
-    p = exporter.add_parser("ftm", help="FollowTheMoney JSON lines (a disclosure; audited)")
-    p.add_argument("--output", default="-")
+    p = exporter.add_parser(
+        "ftm",
+        help="FollowTheMoney JSON lines: a disclosure, recorded per entry with its recipient, "
+        "legal basis and justification (SH-per-recipient-basis)",
+    )
+    p.add_argument("--output", default="-", help="file to write (default: stdout)")
+    p.add_argument("--recipient", required=True, help="who receives the export (recorded)")
+    p.add_argument(
+        "--legal-basis", required=True, help="the provision that allows this disclosure (recorded)"
+    )
     p.add_argument(
         "--status",
         action="append",
         default=None,
         help="entry status to export (repeatable; default: active)",
     )
-    p.add_argument("--purpose", required=True, help="why the entries are exported (recorded)")
+    p.add_argument(
+        "--purpose", required=True, help="the case-by-case justification of this export (recorded)"
+    )
     p.set_defaults(handler=_cmd_export_ftm)

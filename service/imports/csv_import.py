@@ -217,13 +217,12 @@ def import_csv(
     batch_size: int = 1000,
 ) -> ImportSummary:
     """Import a CSV file (not a whole list: nothing missing from the file is delisted)."""
-    activate, note = activation_for(settings, source.upper(), default_binding=False)
+    activate, note = activation_for(settings, source.upper())
     options = ImportOptions(
         source=source,
         edition=path.name,
         actor=importer_actor(settings, source),
         activate=activate,
-        review_months=settings.default_review_months,
         file_sha256=file_sha256(path),
         activation_note=note,
         rules=entry_rules(settings),

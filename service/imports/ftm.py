@@ -310,13 +310,12 @@ def import_ftm(
     over 20 000 lines, else none).
     """
     sanctions, documents = _scan(path)
-    activate, note = activation_for(settings, source.upper(), default_binding=False)
+    activate, note = activation_for(settings, source.upper())
     options = ImportOptions(
         source=source,
         edition=f"{path.name}",
         actor=importer_actor(settings, source),
         activate=activate,
-        review_months=settings.default_review_months,
         file_sha256=file_sha256(path),
         activation_note=note,
         rules=entry_rules(settings),
@@ -383,16 +382,32 @@ def entry_to_ftm(entry: Entry) -> list[dict[str, Any]]:
     return [subject, sanction]
 
 
+class ExportRefused(ValueError):
+    """An export without its recipient, legal basis or justification (SH-per-recipient-basis)."""
+
+
 def export_ftm(
     session: Session,
     out: IO[str],
     *,
     statuses: list[str] | None = None,
     purpose: str,
+    recipient: str,
+    legal_basis: str,
     actor: SystemActor | None = None,
     batch: int = 1000,
 ) -> int:
-    """Write entries as FtM JSON lines; each exported entry is recorded as a disclosure."""
+    """Write entries as FtM JSON lines; each exported entry is recorded as a disclosure to
+    ``recipient`` under ``legal_basis`` with ``purpose`` as its case-by-case justification
+    (SH-per-recipient-basis, LG-consult-fields), in the caller's transaction. The caller must
+    hand ``out`` on only after committing, so nothing is disclosed without its record."""
+    given = {"recipient": recipient, "legal_basis": legal_basis, "purpose": purpose}
+    missing = [name for name, value in given.items() if not (value or "").strip()]
+    if missing:
+        raise ExportRefused(
+            f"{', '.join(missing)} required: an export is a disclosure and needs a recipient, "
+            "a legal basis and a justification (SH-per-recipient-basis)"
+        )
     actor = actor or SystemActor(sub="cli:export-ftm")
     export_id = str(uuid.uuid4())
     statement = (
@@ -412,8 +427,14 @@ def export_ftm(
                 "action": "entry.export_ftm",
                 "target_type": "entry",
                 "target_id": entry.id,
-                "purpose": purpose,
-                "details": {"export_id": export_id, "format": "ftm", "version": entry.version},
+                "purpose": purpose.strip(),
+                "details": {
+                    "export_id": export_id,
+                    "format": "ftm",
+                    "version": entry.version,
+                    "recipient": recipient.strip(),
+                    "legal_basis": legal_basis.strip(),
+                },
             }
         )
         count += 1

@@ -1,9 +1,11 @@
 """Import use cases: read a file, decide activation by policy, and hand records to the writer.
 
-Activation (configuration, not code): when a policy pack is loaded, a source listed in its
-``binding_sources`` is activated on import and everything else waits in the review queue
-(``policies.import_disposition``). Without a pack, ``WATCHLIST_IMPORT_UN_BINDING`` (default
-true) decides for the UN list; FollowTheMoney and CSV imports always go to the review queue.
+Activation (configuration, not code): a source listed in the policy pack's
+``imports.binding_sources`` is activated on import, with the review date, retention cap and
+pack reference of a reviewed approval; everything else waits in the review queue
+(``policies.import_disposition``). The pack is the configured one; a pack that does not
+validate stops the import before anything is written (``ConfigurationError``), because falling
+back to a default would activate records that the broken pack may have meant to hold back.
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from policies import ImportDisposition, PolicyPack, import_disposition
 from service.auth.principal import SystemActor
-from service.config import Settings
+from service.config import ConfigurationError, Settings
 from service.imports import un_xml
 from service.imports.writer import ImportOptions, ImportSummary, run_import
 from service.oversight.settings import OversightSettings, oversight_settings
+from service.policy.entry_rules import EntryRules
+from service.policy.pack import PACK_KEY, load_configured_pack
+from service.policy.relisting import load_relisting_key
 
 Progress = Callable[[int], None]
 
@@ -46,51 +52,35 @@ def import_agency(settings: Settings, extra: OversightSettings | None = None) ->
     return extra.import_agency or settings.review_agency
 
 
-def _policy_pack(settings: Settings, extensions: dict[str, Any] | None) -> Any:
-    if extensions and extensions.get("policy_pack") is not None:
-        return extensions["policy_pack"]
-    try:
-        from policies import load_builtin_pack, load_pack
-
-        if settings.policy_pack_file:
-            return load_pack(settings.policy_pack_file)
-        return load_builtin_pack(settings.policy_pack)
-    except Exception:  # noqa: BLE001 - no usable pack: fall back to the setting
-        return None
+def _policy_pack(settings: Settings, extensions: dict[str, Any] | None) -> PolicyPack:
+    if extensions and extensions.get(PACK_KEY) is not None:
+        return extensions[PACK_KEY]
+    return load_configured_pack(settings)  # raises ConfigurationError naming file and key
 
 
-def entry_rules(settings: Settings, extensions: dict[str, Any] | None = None) -> Any:
-    """The policy feature's nomination rules (RD-no-moot), when that feature is installed."""
+def entry_rules(settings: Settings, extensions: dict[str, Any] | None = None) -> EntryRules:
+    """The policy rules imports apply: activation clock (RV-review-date) and RD-no-moot."""
     if extensions and extensions.get("entry_rules") is not None:
         return extensions["entry_rules"]
     pack = _policy_pack(settings, extensions)
-    if pack is None:
-        return None
-    try:
-        from service.policy.entry_rules import EntryRules
-    except ImportError:
-        return None
-    return EntryRules(pack)
+    return EntryRules(pack, relisting_key=load_relisting_key(settings))
 
 
 def activation_for(
-    settings: Settings,
-    policy_source: str,
-    *,
-    default_binding: bool,
-    extensions: dict[str, Any] | None = None,
+    settings: Settings, policy_source: str, *, extensions: dict[str, Any] | None = None
 ) -> tuple[bool, str]:
     """(activate on import?, the rule that decided it, for the record)."""
-    pack = _policy_pack(settings, extensions)
-    if pack is not None:
-        from policies import ImportDisposition, import_disposition
-
-        decided = import_disposition(pack, policy_source)
-        binding = decided.value is ImportDisposition.AUTO_ACTIVATE
-        return binding, f"pack {decided.decided_by}: {policy_source} " + (
-            "is a binding source" if binding else "is not binding (review queue)"
+    removed = oversight_settings().import_un_binding
+    if removed is not None:
+        raise ConfigurationError(
+            "WATCHLIST_IMPORT_UN_BINDING is no longer read: list the binding sources in the "
+            "policy pack (imports.binding_sources) and unset it"
         )
-    return default_binding, f"setting: {policy_source} binding={default_binding}"
+    decided = import_disposition(_policy_pack(settings, extensions), policy_source)
+    binding = decided.value is ImportDisposition.AUTO_ACTIVATE
+    return binding, f"pack {decided.decided_by}: {policy_source} " + (
+        "is a binding source" if binding else "is not binding (review queue)"
+    )
 
 
 def import_un(
@@ -107,12 +97,7 @@ def import_un(
     parsed = un_xml.parse_un_list(path)
     if total:
         total(len(parsed.records))
-    activate, note = activation_for(
-        settings,
-        un_xml.POLICY_SOURCE,
-        default_binding=extra.import_un_binding,
-        extensions=extensions,
-    )
+    activate, note = activation_for(settings, un_xml.POLICY_SOURCE, extensions=extensions)
     agency = import_agency(settings, extra)
     warnings: dict[str, int] = {}
 
@@ -132,7 +117,6 @@ def import_un(
         actor=importer_actor(settings, un_xml.SOURCE, extra),
         activate=activate,
         full_list=True,
-        review_months=settings.default_review_months,
         file_sha256=file_sha256(path),
         activation_note=note,
         rules=entry_rules(settings, extensions),

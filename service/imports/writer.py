@@ -17,7 +17,6 @@ import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -38,9 +37,13 @@ from service.imports import audit_batch, bulk
 from service.models.audit import AuditEvent
 from service.models.entry import Entry, EntryVersion
 from service.models.oversight import ImportRecord, ImportRun
+from service.models.policy import EntryPolicy
 from service.oversight.lookup import model
+from service.policy.activation import Activation, activation
+from service.policy.state import policy_state
 
 MAX_REJECTIONS_KEPT = 1000
+MINOR_WAITS = "an entry on a minor waits for a senior reviewer's approval (CH-minor)"
 
 
 @dataclass
@@ -50,11 +53,12 @@ class ImportOptions:
     actor: SystemActor
     activate: bool  # binding source: active at once; otherwise pending_review
     full_list: bool = False  # the file is the whole list: references missing from it are delisted
-    review_months: int = 12
     batch_size: int = 500
     file_sha256: str | None = None
     activation_note: str = ""
-    rules: Any = None  # service.policy EntryRules when the policy feature is installed
+    # service.policy EntryRules: the pack's activation clock and the RD-no-moot guard. Required
+    # when ``activate`` is set: an auto-activated entry follows the same rules as an approval.
+    rules: Any = None
 
 
 @dataclass
@@ -259,9 +263,7 @@ class _Importer:
             change = "imported-update"
             if record.removed_at is not None:  # back on the list after a removal
                 change = "imported-relisted"
-                entry.status = "active" if opts.activate else "pending_review"
-                entry.status_reason = f"listed again in {opts.source} edition {opts.edition}"
-                fields.append("status")
+                fields += self._relist(entry, columns)
                 record.removed_at, record.removal_note = None, None
             entry.updated_by, entry.updated_at = opts.actor.sub, self.now
             record.content_digest, record.last_run_id = digest, self.run.id
@@ -273,6 +275,25 @@ class _Importer:
         self._create(creations)
         session.flush()
         return outcomes
+
+    def _relist(self, entry: Entry, columns: dict[str, Any]) -> list[str]:
+        """Listed again at the source: a new listing decision, so a binding source starts a new
+        clock from the pack (as an approval would); otherwise the entry waits for review."""
+        opts = self.options
+        entry.status_reason = f"listed again in {opts.source} edition {opts.edition}"
+        clock = self._activation(columns)
+        if clock is None:
+            entry.status = "pending_review"
+            if opts.activate:
+                entry.status_reason += f"; {MINOR_WAITS}"
+            return ["status"]
+        entry.status, entry.activated_at = "active", clock.activated_at
+        entry.review_due, entry.expires_at = clock.review_due, clock.expires_at
+        state = policy_state(self.session, entry.id, self.now)
+        state.pack_id, state.pack_version = clock.decided_by.id, clock.decided_by.version
+        state.is_minor, state.minor_checked_at, state.updated_at = False, self.now, self.now
+        state.extension_count, state.lapsed_at = 0, None
+        return ["status", "activated_at", "review_due", "expires_at"]
 
     def _relisting_refused(self, columns: dict[str, Any]) -> str | None:
         """RD-no-moot: a person delisted through redress is not listed again on the same facts."""
@@ -295,11 +316,13 @@ class _Importer:
         if not creations:
             return
         opts, now = self.options, self.now
-        entries, versions, records, events, changes = [], [], [], [], []
+        entries, versions, records, events, changes, policies = [], [], [], [], [], []
         reason = f"imported from {opts.source} edition {opts.edition}"
         for ref, digest, columns in creations:
-            row = self._new_row(columns)
+            row, clock = self._new_row(columns)
             entries.append(row)
+            if clock is not None:
+                policies.append(clock.policy_row(row["id"]))
             versions.append(
                 {
                     "entry_id": row["id"],
@@ -341,6 +364,7 @@ class _Importer:
                         "version": 1,
                         "status": row["status"],
                         "changed_fields": [],
+                        **_clock_details(clock),
                     },
                 }
             )
@@ -353,6 +377,7 @@ class _Importer:
                 (Entry.__table__, entries),
                 (EntryVersion.__table__, versions),
                 (ImportRecord.__table__, records),
+                (EntryPolicy.__table__, policies),
                 (AuditEvent.__table__, audit_rows),
                 *([(feed_model.__table__, changes)] if feed_model is not None else []),
             ],
@@ -364,7 +389,8 @@ class _Importer:
             for row in entries:
                 feed.entry_changed(self.session, SimpleNamespace(id=row["id"]), "imported")
 
-    def _new_row(self, columns: dict[str, Any]) -> dict[str, Any]:
+    def _new_row(self, columns: dict[str, Any]) -> tuple[dict[str, Any], Activation | None]:
+        """A new entry row; for a binding source, active with the pack's activation clock."""
         opts, now = self.options, self.now
         row = {
             "id": str(uuid.uuid4()),
@@ -383,15 +409,34 @@ class _Importer:
             "updated_by": opts.actor.sub,
             "updated_at": now,
         }
-        if opts.activate:
-            row |= {
-                "status": "active",
-                "activated_at": now,
-                "review_due": now + timedelta(days=round(opts.review_months * 365 / 12)),
-                "reviewed_by": f"policy:{opts.activation_note or 'binding source'}"[:200],
-                "status_reason": f"binding source {opts.source}: activated on import",
-            }
-        return row
+        clock = self._activation(columns)
+        if clock is None:
+            if opts.activate:
+                row["status_reason"] = MINOR_WAITS
+            return row, None
+        row |= {
+            "status": "active",
+            "activated_at": now,
+            "review_due": clock.review_due,
+            "expires_at": clock.expires_at,
+            "reviewed_by": f"policy:{opts.activation_note or 'binding source'}"[:200],
+            "status_reason": f"binding source {opts.source}: activated on import",
+        }
+        return row, clock
+
+    def _activation(self, columns: dict[str, Any]) -> Activation | None:
+        """The approval clock for a record of a binding source; None when it is not activated:
+        not binding, or a minor's entry, which needs a senior reviewer's approval (CH-minor)."""
+        if not self.options.activate:
+            return None
+        clock = activation(
+            self.options.rules.pack,
+            category=columns["data_subject_category"],
+            action_on_hit=columns["action_on_hit"],
+            birth_dates=columns["birth_dates"],
+            now=self.now,
+        )
+        return None if clock.is_minor else clock
 
     def _history(self, changed: list[tuple[str, Entry, str, list[str], str]]) -> None:
         """Entry versions, audit events and change-feed rows for everything written."""
@@ -473,6 +518,17 @@ class _Importer:
             self.session.flush()
             self._history(changed)
             self.session.flush()
+
+
+def _clock_details(clock: Activation | None) -> dict[str, Any]:
+    """What the audit event of an auto-activated entry records: its clock and the pack."""
+    if clock is None:
+        return {}
+    return {
+        "review_due": clock.review_due.isoformat(),
+        "expires_at": clock.expires_at.isoformat(),
+        "policy_pack": str(clock.decided_by),
+    }
 
 
 def _any_redress_delisting(session: Session, rules: Any) -> bool:

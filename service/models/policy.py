@@ -42,6 +42,11 @@ class EntryPolicy(Base):
     removal_trigger: Mapped[str | None] = mapped_column(String(20))  # purpose_achieved|case_closed
     removal_trigger_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # RV-purpose-achieved: the owner delisted or kept the entry with reasons; the deletion task
+    # passed its reply date unanswered (escalated once). RV-removal-latency: breach recorded.
+    removal_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removal_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removal_sla_breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     disputed: Mapped[bool] = mapped_column(Boolean, default=False)  # RD-disputed
     subject_statement: Mapped[str | None] = mapped_column(Text)
     disputed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -114,8 +119,9 @@ class RedressCaseEntry(Base):
 class RedressDelistingRecord(Base):
     """RD-no-moot: what is kept after a delisting through redress, digests only.
 
-    ``identity_digests`` are salted SHA-256 digests of (name, birth date) pairs: enough to
-    recognise a re-nomination of the same person, useless for reading a name back.
+    ``identity_digests`` are HMAC-SHA256 digests of (name, birth date) pairs under the
+    deployment's secret key (``service.policy.relisting``): enough to recognise a re-nomination
+    of the same person, useless for reading a name back, even by hashing the public lists.
     """
 
     __tablename__ = "redress_delistings"
@@ -130,7 +136,9 @@ class RedressDelistingRecord(Base):
 
 class LawfulnessReview(Base):
     """RD-indirect-access follow-up: an entry to re-check after an indirect access request.
-    Internal only; never shown to the oversight body that asked."""
+    Internal to the controller: it puts the entry on the review queue, and the next review
+    decision closes it. Never shown to the oversight body that asked (which entry was found is
+    exactly what the neutral answer withholds); oversight sees aggregate counts only."""
 
     __tablename__ = "lawfulness_reviews"
 
@@ -138,6 +146,8 @@ class LawfulnessReview(Base):
     entry_id: Mapped[str] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
     request_reference: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # by a review decision
+    closed_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class ErasureRecord(Base):

@@ -28,10 +28,11 @@ class OversightSettings(BaseSettings):
         description="Counts below this (and above 0) are published as '<N' "
         "in transparency reports, so that no individual can be singled out",
     )
-    import_un_binding: bool = Field(
-        default=True,
-        description="Without a policy pack: UN list entries are binding and "
-        "activated on import (otherwise they wait in the review queue)",
+    import_un_binding: bool | None = Field(
+        default=None,
+        description="Removed: the policy pack's imports.binding_sources decides which sources "
+        "are activated on import. Still read only so that an import refuses to run while it "
+        "is set, instead of silently ignoring it",
     )
     audit_checkpoint_interval_seconds: float = Field(
         default=0,

@@ -2,8 +2,9 @@
 the review, redress and erasure routers.
 
 ``install`` loads and validates the configured pack at start-up (a bad pack stops the service
-with a message naming the file and key), puts it in ``container.extensions["policy_pack"]``, and
-exposes the entry rules the entries router passes to the entries service.
+with a message naming the file and key), puts it in ``container.extensions["policy_pack"]``,
+loads the re-listing digest key (production refuses to start without one), and exposes the
+entry rules the entries router passes to the entries service.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from fastapi import FastAPI
 
 from service.policy.entry_rules import EntryRules
 from service.policy.pack import PACK_KEY, load_configured_pack
+from service.policy.relisting import KEY_EXTENSION, load_relisting_key
 from service.policy.settings import PolicySettings
 
 
@@ -23,9 +25,11 @@ def install(app: FastAPI, container: Any) -> None:
 
     pack = load_configured_pack(container.settings)
     settings = PolicySettings()
+    key = load_relisting_key(container.settings, settings)  # production refuses a missing key
     container.extensions[PACK_KEY] = pack
     container.extensions["policy_settings"] = settings
-    container.extensions["entry_rules"] = EntryRules(pack, settings)
+    container.extensions[KEY_EXTENSION] = key
+    container.extensions["entry_rules"] = EntryRules(pack, settings, relisting_key=key)
     app.include_router(reviews_router)
     app.include_router(redress_router)
 

@@ -7,7 +7,6 @@ date and retention cap at approval (RV-review-date), and the re-listing guard (R
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
@@ -22,8 +21,6 @@ from policies import (
     PolicyPack,
     is_minor,
     parse_birth_date,
-    retention_end,
-    review_due,
     validate_minor_nomination,
 )
 from policies.redress import RedressDelisting, check_relisting, derogatory_fingerprint
@@ -33,6 +30,7 @@ from service.errors import Forbidden, RuleViolation
 from service.models.entry import Entry
 from service.models.policy import RedressDelistingRecord
 from service.policy.errors import policy_errors
+from service.policy.relisting import relisting_digest
 from service.policy.settings import PolicySettings
 from service.policy.state import find_state, policy_state
 
@@ -71,7 +69,7 @@ def identity_digests(
     keeping the name (RD-no-moot survives erasure)."""
     dates = sorted({item.get("date") or "" for item in birth_dates}) or [""]
     digests = {
-        hashlib.sha256(f"{salt}\x1f{_normal(name['full_name'])}\x1f{day}".encode()).hexdigest()
+        relisting_digest(f"{_normal(name['full_name'])}\x1f{day}", salt)
         for name in names
         for day in dates
     }
@@ -90,9 +88,12 @@ def material_ids(derogatory_items: Iterable[dict[str, Any]]) -> set[str]:
 class EntryRules:
     """What the pack requires of nominations and approvals."""
 
-    def __init__(self, pack: PolicyPack, settings: PolicySettings | None = None) -> None:
+    def __init__(
+        self, pack: PolicyPack, settings: PolicySettings | None = None, *, relisting_key: str
+    ) -> None:
         self.pack = pack
         self.settings = settings or PolicySettings()
+        self.relisting_key = relisting_key  # service.policy.relisting: HMAC key (RD-no-moot)
 
     def check_nomination(
         self, session: Session, principal: Principal, data: Any, now: datetime
@@ -124,7 +125,7 @@ class EntryRules:
         articulable_facts: str,
         items: list[dict[str, Any]],
     ) -> None:
-        digests = set(identity_digests(names, dates, self.settings.relisting_salt))
+        digests = set(identity_digests(names, dates, self.relisting_key))
         fingerprint = facts_fingerprint(articulable_facts, items)
         linked = material_ids(items)
         for prior in session.execute(select(RedressDelistingRecord)).scalars():
@@ -173,17 +174,18 @@ class EntryRules:
                 approver_is_senior=principal.has(Scope.entries_approve_minor),
                 nominator_id=entry.nominating_officer,
             )
-            due = review_due(
-                self.pack,
-                category=entry.data_subject_category,
-                action_code=action_code(entry.action_on_hit),
-                is_minor=minor,
-                period_start=now,
-                first_activated_at=now,
-            )
+        from service.policy.activation import activation  # it builds on this module's helpers
+
+        clock = activation(
+            self.pack,
+            category=entry.data_subject_category,
+            action_on_hit=entry.action_on_hit,
+            birth_dates=entry.birth_dates,
+            now=now,
+        )
         state = policy_state(session, entry.id, now)
-        state.is_minor = minor
+        state.is_minor = clock.is_minor
         state.minor_checked_at = now
-        state.pack_id, state.pack_version = due.decided_by.id, due.decided_by.version
+        state.pack_id, state.pack_version = clock.decided_by.id, clock.decided_by.version
         state.updated_at = now
-        return {"review_due": due.value, "expires_at": retention_end(self.pack, now)}
+        return {"review_due": clock.review_due, "expires_at": clock.expires_at}

@@ -10,17 +10,23 @@ from typing import Any
 
 from policies import PackError, PolicyPack, load_builtin_pack, load_pack
 from service.config import ConfigurationError, Settings
+from service.entries.schemas import ActionOnHit
 
 PACK_KEY = "policy_pack"
+
+#: The codes a pack may key review intervals by: the service's action_on_hit values in upper
+#: case, as ``service.policy.entry_rules.action_code`` looks them up.
+ACTION_CODES = frozenset(action.value.upper() for action in ActionOnHit)
 
 
 def load_configured_pack(settings: Settings) -> PolicyPack:
     """The pack named by ``WATCHLIST_POLICY_PACK_FILE`` (a TOML file) or else the built-in pack
-    named by ``WATCHLIST_POLICY_PACK`` (``default``, ``sis-like``)."""
+    named by ``WATCHLIST_POLICY_PACK`` (``default``, ``sis-like``), checked against the
+    service's action codes. Raises ``ConfigurationError`` naming the file and key."""
     try:
         if settings.policy_pack_file is not None:
-            return load_pack(settings.policy_pack_file)
-        return load_builtin_pack(settings.policy_pack)
+            return load_pack(settings.policy_pack_file, action_codes=ACTION_CODES)
+        return load_builtin_pack(settings.policy_pack, action_codes=ACTION_CODES)
     except PackError as error:
         raise ConfigurationError(f"invalid policy pack: {error.message}") from None
 

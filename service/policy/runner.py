@@ -12,13 +12,13 @@ Safe to run twice, and from several replicas at once:
 * The audit-log purge takes a PostgreSQL advisory transaction lock; the checkpoint's unique
   ``cut_seq`` backs that up.
 * One item's failure rolls back that item only; the run goes on and reports it.
+
+The per-item machinery is in ``run_kit``; the removal steps (RV-removal-latency,
+RV-purpose-achieved) in ``removal_steps``.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -26,101 +26,41 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from policies import (
+    ErasureDue,
     PolicyPack,
     ReviewState,
     erasure_due,
+    nomination_lapses_at,
     retention_end,
     review_status,
 )
 from service.audit.recorder import record_event
-from service.auth.principal import SystemActor
 from service.entries import service as entries_service
 from service.entries.schemas import Status
 from service.erasure.audit_retention import purge_audit_log
 from service.erasure.service import erase_entry
-from service.logging import get_logger
 from service.models.entry import Entry
 from service.models.policy import EntryPolicy, RedressCaseRecord
 from service.policy.entry_rules import entry_is_minor
+from service.policy.removal_steps import (
+    escalate_deletion_tasks,
+    flag_removal_breaches,
+    record_removals,
+)
+from service.policy.run_kit import (
+    ENDED,
+    LISTED,
+    SYSTEM,
+    RunReport,
+    each,
+    entry_columns,
+    lock_entry,
+    log,
+    system_context,
+)
 from service.policy.state import policy_state
 
-log = get_logger("watchlist.policy")
-
-SYSTEM = SystemActor()
-LISTED = (Status.active.value, Status.suspended.value)
 OVERDUE_REASON = "review overdue: no review decision before review_due (RV-review-date, fail-safe)"
-
-
-@dataclass
-class RunReport:
-    now: datetime
-    pack: str
-    counts: Counter[str] = field(default_factory=Counter)
-    failures: Counter[str] = field(default_factory=Counter)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "now": self.now.isoformat(),
-            "policy_pack": self.pack,
-            "counts": dict(sorted(self.counts.items())),
-            "failures": dict(sorted(self.failures.items())),
-        }
-
-
-def system_context() -> entries_service.Context:
-    """The service acting on a schedule: it sees every entry (its agency is its own review
-    agency) and is recorded in the audit trail as ``system``."""
-    return entries_service.Context(
-        principal=SYSTEM,
-        request_id=None,  # type: ignore[arg-type]
-        review_agency=SYSTEM.agency,
-    )
-
-
-def _lock_entry(session: Session, entry_id: str) -> Entry | None:
-    statement = select(Entry).where(Entry.id == entry_id)
-    if session.get_bind().dialect.name == "postgresql":
-        statement = statement.with_for_update(skip_locked=True)
-    return session.execute(statement).scalar_one_or_none()
-
-
-def _each(
-    factory: sessionmaker[Session],
-    report: RunReport,
-    step: str,
-    ids: list[str],
-    handle: Callable[[Session, str], bool],
-) -> None:
-    """Handle each id in its own transaction; count what was done and what failed."""
-    for item_id in ids:
-        try:
-            with factory() as session, session.begin():
-                if handle(session, item_id):
-                    report.counts[step] += 1
-        except Exception as error:  # noqa: BLE001 - one item must not stop the run
-            report.failures[step] += 1
-            log.error(
-                "policy_step_failed", step=step, item_id=item_id, error_type=type(error).__name__
-            )
-
-
-def _entry_columns(factory: sessionmaker[Session], *where: Any) -> list[Any]:
-    with factory() as session:
-        return list(
-            session.execute(
-                select(
-                    Entry.id,
-                    Entry.status,
-                    Entry.review_due,
-                    Entry.expires_at,
-                    Entry.activated_at,
-                    Entry.listed_at,
-                    Entry.updated_at,
-                    Entry.birth_dates,
-                ).where(*where)
-            )
-        )
-
 
 # -- steps ------------------------------------------------------------------------------------
 
@@ -129,12 +69,12 @@ def refresh_minors(
     factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
 ) -> None:
     """CH-minor: the minor flag follows the birth dates; turning 18 flags a re-assessment."""
-    rows = _entry_columns(factory, Entry.status.in_((*LISTED, Status.pending_review.value)))
+    rows = entry_columns(factory, Entry.status.in_((*LISTED, Status.pending_review.value)))
     with factory() as session:
         flags = dict(session.execute(select(EntryPolicy.entry_id, EntryPolicy.is_minor)).all())
 
     def handle(session: Session, entry_id: str) -> bool:
-        entry = _lock_entry(session, entry_id)
+        entry = lock_entry(session, entry_id)
         if entry is None:
             return False
         state = policy_state(session, entry.id, now)
@@ -159,7 +99,7 @@ def refresh_minors(
     changed = [
         row.id for row in rows if _minor_of(row.birth_dates, now) != flags.get(row.id, False)
     ]
-    _each(factory, report, "minor_flag_changed", changed, handle)
+    each(factory, report, "minor_flag_changed", changed, handle)
 
 
 def _minor_of(birth_dates: Any, now: datetime) -> bool:
@@ -173,7 +113,7 @@ def suspend_overdue(
     factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
 ) -> None:
     """RV-review-date fail-safe: an active entry past review_due stops matching, audited."""
-    rows = _entry_columns(
+    rows = entry_columns(
         factory,
         Entry.status == Status.active.value,
         Entry.review_due.is_not(None),
@@ -181,7 +121,7 @@ def suspend_overdue(
     )
 
     def handle(session: Session, entry_id: str) -> bool:
-        entry = _lock_entry(session, entry_id)
+        entry = lock_entry(session, entry_id)
         if entry is None or entry.status != Status.active.value or entry.review_due is None:
             return False
         if review_status(pack, entry.review_due, now).state is not ReviewState.OVERDUE:
@@ -191,25 +131,108 @@ def suspend_overdue(
         state.lapsed_at, state.updated_at = now, now
         return True
 
-    _each(factory, report, "suspended_overdue", [row.id for row in rows], handle)
+    each(factory, report, "suspended_overdue", [row.id for row in rows], handle)
+
+
+def lapse_suspended(
+    factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
+) -> None:
+    """RV-review-date fail-safe: an entry suspended by hand is not thereby reviewed. Past its
+    review_due without a decision it lapses like an active one (audited; no manual
+    reinstatement), and erasure follows after the grace period."""
+    with factory() as session:
+        ids = list(
+            session.execute(
+                select(Entry.id)
+                .outerjoin(EntryPolicy, EntryPolicy.entry_id == Entry.id)
+                .where(
+                    Entry.status == Status.suspended.value,
+                    Entry.review_due.is_not(None),
+                    Entry.review_due <= now,
+                    EntryPolicy.lapsed_at.is_(None),
+                )
+            ).scalars()
+        )
+
+    def handle(session: Session, entry_id: str) -> bool:
+        entry = lock_entry(session, entry_id)
+        if entry is None or entry.status != Status.suspended.value or entry.review_due is None:
+            return False
+        state = policy_state(session, entry.id, now)
+        if state.lapsed_at is not None:
+            return False
+        if review_status(pack, entry.review_due, now).state is not ReviewState.OVERDUE:
+            return False
+        state.lapsed_at, state.updated_at = now, now
+        record_event(
+            session,
+            SYSTEM,
+            operation="alteration",
+            action="entry.review_lapsed",
+            target_type="entry",
+            target_id=entry.id,
+            purpose=OVERDUE_REASON,
+            details={
+                "status": entry.status,
+                "review_due": entry.review_due.isoformat(),
+                "erasure_due": pack.erasure_grace_period.after(entry.review_due).isoformat(),
+                "policy_pack": str(pack.ref),
+            },
+        )
+        return True
+
+    each(factory, report, "lapsed_while_suspended", ids, handle)
+
+
+def lapse_nominations(
+    factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
+) -> None:
+    """RV-review-date fail-safe for the queue: a nomination never approved within the pack's
+    ``review.nomination_pending_limit`` is rejected as lapsed (audited as the system); its
+    erasure follows after the grace period (``nomination_lapsed``)."""
+    rows = entry_columns(
+        factory, Entry.status == Status.pending_review.value, Entry.activated_at.is_(None)
+    )
+
+    def handle(session: Session, entry_id: str) -> bool:
+        entry = lock_entry(session, entry_id)
+        if entry is None or entry.status != Status.pending_review.value or entry.activated_at:
+            return False
+        lapses = nomination_lapses_at(pack, entry.listed_at)
+        if now < lapses.value:
+            return False
+        entries_service.reject(
+            session,
+            system_context(),
+            entry.id,
+            f"nomination lapsed: not approved within {pack.nomination_pending_limit} "
+            f"(pack {lapses.decided_by}; RV-review-date, fail-safe)",
+        )
+        state = policy_state(session, entry.id, now)
+        state.lapsed_at, state.updated_at = now, now
+        return True
+
+    due = [row.id for row in rows if now >= nomination_lapses_at(pack, row.listed_at).value]
+    each(factory, report, "nominations_lapsed", due, handle)
 
 
 def warn_due(
     factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
 ) -> None:
-    """RV-advance-warning: entries entering the warning window go on the owner's queue."""
+    """RV-advance-warning: entries entering the warning window go on the owner's queue, also
+    when suspended (a suspended entry lapses at its review date like an active one)."""
     horizon = pack.warning_lead_time.after(now)
-    rows = _entry_columns(
+    rows = entry_columns(
         factory,
-        Entry.status == Status.active.value,
+        Entry.status.in_(LISTED),
         Entry.review_due.is_not(None),
         Entry.review_due > now,
         Entry.review_due <= horizon,
     )
 
     def handle(session: Session, entry_id: str) -> bool:
-        entry = _lock_entry(session, entry_id)
-        if entry is None or entry.status != Status.active.value or entry.review_due is None:
+        entry = lock_entry(session, entry_id)
+        if entry is None or entry.status not in LISTED or entry.review_due is None:
             return False
         status = review_status(pack, entry.review_due, now)
         state = policy_state(session, entry.id, now)
@@ -233,45 +256,50 @@ def warn_due(
         )
         return True
 
-    _each(factory, report, "warned", [row.id for row in rows], handle)
+    each(factory, report, "warned", [row.id for row in rows], handle)
 
 
-def _erasure_for(pack: PolicyPack, entry: Any, lapsed: bool) -> Any:
-    start = entry.activated_at or entry.listed_at
-    ended = entry.status in (Status.delisted.value, Status.rejected.value, Status.expired.value)
+def _erasure_for(pack: PolicyPack, entry: Any, lapsed_at: datetime | None) -> ErasureDue:
+    """When this entry's data must go. The review date of a listed entry is always its current,
+    unanswered one (a review decision moves it), active or suspended alike. An ended entry that
+    lapsed counts its grace period from the lapse, on the run's clock."""
+    ended = entry.status in ENDED
     return erasure_due(
         pack,
-        expires_at=entry.expires_at or retention_end(pack, start),
-        delisted_at=entry.updated_at if ended else None,
+        expires_at=entry.expires_at or retention_end(pack, entry.activated_at or entry.listed_at),
+        delisted_at=(lapsed_at or entry.updated_at) if ended else None,
         review_due=entry.review_due if entry.status in LISTED else None,
-        review_decided=not (lapsed or entry.status == Status.active.value),
+        review_decided=False,
+        nominated_at=entry.listed_at if entry.activated_at is None else None,
     )
 
 
 def erase_due(
     factory: sessionmaker[Session], pack: PolicyPack, now: datetime, report: RunReport
 ) -> None:
-    """RV-erasure-log / RV-review-date: erase at expires_at, after delisting + grace, or after
-    a lapsed review + grace. Nothing of the personal data remains."""
+    """RV-erasure-log / RV-review-date: erase at expires_at, after delisting + grace, after a
+    lapsed review + grace, or after a lapsed nomination + grace. Nothing of the personal data
+    remains."""
     with factory() as session:
-        lapsed = {
-            row
-            for (row,) in session.execute(
-                select(EntryPolicy.entry_id).where(EntryPolicy.lapsed_at.is_not(None))
-            )
-        }
+        lapsed = dict(
+            session.execute(
+                select(EntryPolicy.entry_id, EntryPolicy.lapsed_at).where(
+                    EntryPolicy.lapsed_at.is_not(None)
+                )
+            ).all()
+        )
     due = [
         row.id
-        for row in _entry_columns(factory)
-        if _erasure_for(pack, row, row.id in lapsed).is_due(now)
+        for row in entry_columns(factory)
+        if _erasure_for(pack, row, lapsed.get(row.id)).is_due(now)
     ]
 
     def handle(session: Session, entry_id: str) -> bool:
-        entry = _lock_entry(session, entry_id)
+        entry = lock_entry(session, entry_id)
         if entry is None:
             return False
         state = session.get(EntryPolicy, entry.id)
-        decided = _erasure_for(pack, entry, bool(state and state.lapsed_at))
+        decided = _erasure_for(pack, entry, state.lapsed_at if state else None)
         if not decided.is_due(now):
             return False
         outcome = erase_entry(
@@ -280,34 +308,7 @@ def erase_due(
         report.counts[f"erased:{outcome.legal_reason}"] += 1
         return True
 
-    _each(factory, report, "erased", due, handle)
-
-
-def record_removals(factory: sessionmaker[Session], now: datetime, report: RunReport) -> None:
-    """RV-removal-latency: a removal requested (purpose achieved / case closed) is complete
-    when the entry stops being listed, however that happened."""
-    with factory() as session:
-        ids = list(
-            session.execute(
-                select(EntryPolicy.entry_id)
-                .join(Entry, Entry.id == EntryPolicy.entry_id)
-                .where(
-                    EntryPolicy.removal_trigger_at.is_not(None),
-                    EntryPolicy.removed_at.is_(None),
-                    Entry.status.not_in(LISTED),
-                )
-            ).scalars()
-        )
-
-    def handle(session: Session, entry_id: str) -> bool:
-        entry = _lock_entry(session, entry_id)
-        state = session.get(EntryPolicy, entry_id)
-        if entry is None or state is None or state.removed_at or entry.status in LISTED:
-            return False
-        state.removed_at, state.updated_at = entry.updated_at, now
-        return True
-
-    _each(factory, report, "removal_recorded", ids, handle)
+    each(factory, report, "erased", due, handle)
 
 
 def escalate_redress(
@@ -324,7 +325,7 @@ def escalate_redress(
                 )
             ).scalars()
         )
-    _each(
+    each(
         factory,
         report,
         "redress_escalated",
@@ -354,9 +355,13 @@ def purge_audit(
 STEPS = (
     refresh_minors,
     suspend_overdue,
+    lapse_suspended,
+    lapse_nominations,
     warn_due,
+    record_removals,  # before erasure, so the latency is recorded while the row exists
+    flag_removal_breaches,
+    escalate_deletion_tasks,
     erase_due,
-    record_removals,
     escalate_redress,
     purge_audit,
 )
@@ -372,12 +377,10 @@ def run_policies(
     """
     report = RunReport(now=now, pack=str(pack.ref))
     for step in STEPS:
-        if step is record_removals:
-            step(factory, now, report)  # type: ignore[call-arg]
-        elif step is purge_audit:
+        if step is purge_audit:
             purge_audit(factory, pack, now, report, signing_key)
         else:
-            step(factory, pack, now, report)  # type: ignore[call-arg]
+            step(factory, pack, now, report)
     with factory() as session, session.begin():
         record_event(
             session,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -17,10 +17,12 @@ class PolicySettings(BaseSettings):
         "`watchlist policies run` from cron; both use the same code and are safe together).",
     )
     scheduler_interval_seconds: float = Field(default=3600.0, gt=0)
-    relisting_salt: str = Field(
-        default="watchlist-relisting-v1",
-        description="Salt of the identity digests kept after a delisting through redress "
-        "(RD-no-moot). Change it per deployment.",
+    relisting_key: SecretStr | None = Field(
+        default=None,
+        description="Secret HMAC key of the identity digests kept after a delisting through "
+        "redress (RD-no-moot), at least 32 characters, the same on every replica. Default: "
+        "<data_dir>/relisting-digest.key, created on first use outside production; production "
+        "refuses to start without one.",
     )
     letter_authority: str = Field(
         default="The watchlist controller's redress office",

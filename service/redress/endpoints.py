@@ -17,6 +17,7 @@ from service.errors import NotFound
 from service.kit.http import ERROR_RESPONSES, request_id
 from service.models.policy import RedressCaseRecord
 from service.policy.pack import pack_of
+from service.policy.relisting import relisting_key_of
 from service.policy.settings import PolicySettings
 from service.redress import indirect, service
 from service.redress.schemas import (
@@ -61,6 +62,7 @@ def _ctx(request: Request, principal: Principal) -> service.RedressContext:
         review_agency=container.settings.review_agency,
         pack=pack_of(container),
         settings=settings,
+        relisting_key=relisting_key_of(container),
     )
 
 

@@ -69,6 +69,7 @@ class RedressContext:
     review_agency: str
     pack: PolicyPack
     settings: PolicySettings
+    relisting_key: str  # service.policy.relisting (RD-no-moot)
 
 
 # -- persistence of the library's case ---------------------------------------------------------
@@ -423,7 +424,7 @@ def _delist_through_redress(
             id=str(uuid.uuid4()),
             case_id=record.id,
             identity_digests=identity_digests(
-                entry.names, entry.birth_dates, ctx.settings.relisting_salt
+                entry.names, entry.birth_dates, ctx.relisting_key
             ),
             facts_fingerprint=facts_fingerprint(entry.articulable_facts, entry.derogatory_items),
             material_ids=sorted(material_ids(entry.derogatory_items)),

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from service.entries.schemas import ActionOnHit, DataSubjectCategory
 from service.kit.text import Paragraphs
@@ -55,12 +55,20 @@ class QueueItem(BaseModel):
     review_due: datetime
     warning_from: datetime
     review_state: str
-    reasons: list[str]
+    reasons: list[str] = Field(
+        description="warning, overdue, turned_18, purpose_achieved | case_closed (an open "
+        "deletion task), deletion_task_overdue, lawfulness_review (after an indirect access "
+        "request)"
+    )
     expires_at: datetime | None
     extension_count: int
     is_minor: bool
     disputed: bool
     warned_at: datetime | None
+    removal_reply_due: datetime | None = Field(
+        description="An open deletion task (purpose achieved / case closed): the owner delists "
+        "or keeps the entry with reasons by then (RV-purpose-achieved)"
+    )
     policy_pack: str
 
 
@@ -87,6 +95,9 @@ class RemovalTriggerOut(BaseModel):
     trigger: str
     trigger_at: datetime
     removed_at: datetime | None
+    reply_due: datetime | None = Field(
+        description="The owner's answer (delist, or keep with reasons) is due by then"
+    )
 
 
 class ReviewStats(BaseModel):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from policies import (
@@ -19,6 +19,7 @@ from policies import (
     apply_review_decision,
     removal_latency,
     review_status,
+    validate_purpose_achieved_answer,
 )
 from service.audit.recorder import record_event
 from service.auth.principal import Principal
@@ -33,6 +34,7 @@ from service.models.entry import Entry, EntryVersion
 from service.models.policy import (
     EntryPolicy,
     ErasureRecord,
+    LawfulnessReview,
     RedressCaseEntry,
     RedressCaseRecord,
     ReviewDecisionRecord,
@@ -40,6 +42,7 @@ from service.models.policy import (
 from service.policy.entry_rules import action_code, entry_is_minor
 from service.policy.errors import policy_errors
 from service.policy.state import policy_state
+from service.reviews import removal
 
 LISTED = (Status.active.value, Status.suspended.value)
 
@@ -78,6 +81,14 @@ def queue(
                         EntryPolicy.last_reviewed_at < EntryPolicy.majority_flagged_at,
                     ),
                 ),
+                # RV-purpose-achieved: an unanswered deletion task.
+                and_(
+                    EntryPolicy.removal_trigger_at.is_not(None),
+                    EntryPolicy.removed_at.is_(None),
+                    EntryPolicy.removal_answered_at.is_(None),
+                ),
+                # RD-indirect-access: a lawfulness review to carry out.
+                Entry.id.in_(_OPEN_LAWFULNESS_REVIEWS),
             ),
         )
     )
@@ -91,11 +102,29 @@ def queue(
     if len(rows) > limit:
         rows = rows[:limit]
         next_cursor = encode_cursor(rows[-1][0].review_due, rows[-1][0].id)
-    return [_queue_item(ctx.pack, entry, state, as_of) for entry, state in rows], next_cursor
+    lawfulness = set(
+        session.execute(
+            _OPEN_LAWFULNESS_REVIEWS.where(
+                LawfulnessReview.entry_id.in_([entry.id for entry, _ in rows])
+            )
+        ).scalars()
+    )
+    return [
+        _queue_item(ctx.pack, entry, state, as_of, entry.id in lawfulness) for entry, state in rows
+    ], next_cursor
+
+
+_OPEN_LAWFULNESS_REVIEWS = select(LawfulnessReview.entry_id).where(
+    LawfulnessReview.closed_at.is_(None)
+)
 
 
 def _queue_item(
-    pack: PolicyPack, entry: Entry, state: EntryPolicy | None, as_of: datetime
+    pack: PolicyPack,
+    entry: Entry,
+    state: EntryPolicy | None,
+    as_of: datetime,
+    lawfulness_review: bool,
 ) -> dict[str, Any]:
     status = review_status(pack, entry.review_due, as_of)
     reasons = [status.state.value] if status.state.value != "ok" else []
@@ -105,6 +134,14 @@ def _queue_item(
         and (not state.last_reviewed_at or state.last_reviewed_at < state.majority_flagged_at)
     ):
         reasons.append("turned_18")
+    reply_due = None
+    if state is not None and removal.task_open(state):
+        reply_due = removal.reply_due(pack, state)
+        reasons.append(str(state.removal_trigger))  # purpose_achieved | case_closed
+        if reply_due is not None and as_of > reply_due:
+            reasons.append("deletion_task_overdue")
+    if lawfulness_review:
+        reasons.append("lawfulness_review")
     return {
         "entry_id": entry.id,
         "status": entry.status,
@@ -120,6 +157,7 @@ def _queue_item(
         "is_minor": bool(state and state.is_minor),
         "disputed": bool(state and state.disputed),
         "warned_at": state.warned_at if state else None,
+        "removal_reply_due": reply_due,
         "policy_pack": str(status.decided_by),
     }
 
@@ -195,6 +233,11 @@ def decide(
     )
     with policy_errors():
         result = apply_review_decision(ctx.pack, reviewed, decision, now)
+        if removal.task_open(state) and outcome is not ReviewOutcome.DELIST:
+            # RV-purpose-achieved: keeping the entry answers the task only with reasons.
+            validate_purpose_achieved_answer(
+                delete=False, reasons=decision.necessity or decision.reasons
+            )
     previous_due = entry.review_due
     record = ReviewDecisionRecord(
         id=str(uuid.uuid4()),
@@ -216,16 +259,18 @@ def decide(
     session.add(record)
     state.last_reviewed_at, state.is_minor, state.updated_at = now, minor, now
     state.pack_id, state.pack_version = result.decided_by.id, result.decided_by.version
+    follow_up = removal.answer(
+        session, ctx.principal, ctx.pack, state, removed=outcome is ReviewOutcome.DELIST, now=now
+    )
+    follow_up["lawfulness_reviews_closed"] = _close_lawfulness_reviews(session, ctx, entry.id, now)
     if outcome is ReviewOutcome.DELIST:
-        if state.removal_trigger_at and not state.removed_at:
-            state.removed_at = now
         entries_ctx = entries_service.Context(
             principal=ctx.principal, request_id=ctx.request_id, review_agency=ctx.review_agency
         )
         entries_service.delist(
             session, entries_ctx, entry.id, f"periodic review: {decision.reasons}"[:2000]
         )
-        _audit_decision(session, ctx, entry.id, record, result)
+        _audit_decision(session, ctx, entry.id, record, result, follow_up)
         return entry, record
     state.extension_count = result.extension_count
     changed = ["review_due", "expires_at"]
@@ -252,13 +297,31 @@ def decide(
             created_at=now,
         )
     )
-    _audit_decision(session, ctx, entry.id, record, result)
+    _audit_decision(session, ctx, entry.id, record, result, follow_up)
     feed.entry_changed(session, entry, "reviewed")
     return entry, record
 
 
+def _close_lawfulness_reviews(
+    session: Session, ctx: ReviewContext, entry_id: str, now: datetime
+) -> int:
+    """RD-indirect-access: a review decision is the lawfulness check an indirect access request
+    asked for; it closes the entry's open lawfulness reviews."""
+    result = session.execute(
+        update(LawfulnessReview)
+        .where(LawfulnessReview.entry_id == entry_id, LawfulnessReview.closed_at.is_(None))
+        .values(closed_at=now, closed_by=ctx.principal.sub)
+    )
+    return result.rowcount or 0
+
+
 def _audit_decision(
-    session: Session, ctx: ReviewContext, entry_id: str, record: ReviewDecisionRecord, result: Any
+    session: Session,
+    ctx: ReviewContext,
+    entry_id: str,
+    record: ReviewDecisionRecord,
+    result: Any,
+    follow_up: dict[str, Any],
 ) -> None:
     record_event(
         session,
@@ -276,6 +339,7 @@ def _audit_decision(
             "review_due": result.review_due.isoformat() if result.review_due else None,
             "capped_by_max_retention": result.capped_by_max_retention,
             "policy_pack": str(result.decided_by),
+            **follow_up,
         },
     )
 
@@ -283,16 +347,15 @@ def _audit_decision(
 def report_removal_trigger(
     session: Session, ctx: ReviewContext, entry_id: str, *, trigger: str, reason: str, now: datetime
 ) -> EntryPolicy:
-    """RV-removal-latency: the owner reports the purpose achieved or the case closed; the clock
-    to removal starts now (the first report counts)."""
+    """RV-removal-latency, RV-purpose-achieved: the purpose is achieved or the case closed. The
+    clock to removal starts now (the first report counts) and a deletion task opens: the owner
+    delists or keeps the entry with reasons by the pack's reply date. Audited with the reason."""
     entry = repository.get_readable(
         session, ctx.principal, ctx.review_agency, entry_id, for_update=True
     )
     state = policy_state(session, entry.id, now, for_update=True)
-    if state.removal_trigger_at is None:
-        state.removal_trigger, state.removal_trigger_at, state.updated_at = trigger, now, now
-        if entry.status not in LISTED:
-            state.removed_at = now
+    if removal.open_task(state, trigger=trigger, listed=entry.status in LISTED, now=now):
+        due = removal.reply_due(ctx.pack, state)
         record_event(
             session,
             ctx.principal,
@@ -302,7 +365,13 @@ def report_removal_trigger(
             target_id=entry.id,
             request_id=ctx.request_id,
             purpose=reason,
-            details={"trigger": trigger, "sla": str(ctx.pack.removal_latency_sla)},
+            details={
+                "trigger": trigger,
+                "sla": str(ctx.pack.removal_latency_sla),
+                "reply_due": due.isoformat() if due and state.removed_at is None else None,
+                "owner_agency": entry.originating_agency,
+                "policy_pack": str(ctx.pack.ref),
+            },
         )
     return state
 
@@ -351,7 +420,12 @@ def stats(session: Session, pack: PolicyPack, now: datetime) -> dict[str, Any]:
         for trigger_at, removed_at in [
             *session.execute(
                 select(EntryPolicy.removal_trigger_at, EntryPolicy.removed_at).where(
-                    EntryPolicy.removal_trigger_at.is_not(None)
+                    EntryPolicy.removal_trigger_at.is_not(None),
+                    # kept with reasons (RV-purpose-achieved): no removal is owed
+                    or_(
+                        EntryPolicy.removal_answered_at.is_(None),
+                        EntryPolicy.removed_at.is_not(None),
+                    ),
                 )
             ).all(),
             *session.execute(
@@ -362,6 +436,18 @@ def stats(session: Session, pack: PolicyPack, now: datetime) -> dict[str, Any]:
         ]
     ]
     done = [item.elapsed for item in latencies if not item.pending]
+    lawfulness = dict(
+        session.execute(
+            select(LawfulnessReview.closed_at.is_(None), func.count()).group_by(
+                LawfulnessReview.closed_at.is_(None)
+            )
+        ).all()
+    )
+    escalated_tasks = session.execute(
+        select(func.count())
+        .select_from(EntryPolicy)
+        .where(EntryPolicy.removal_escalated_at.is_not(None))
+    ).scalar_one()
     return {
         "as_of": now,
         "policy_pack": str(pack.ref),
@@ -370,6 +456,8 @@ def stats(session: Session, pack: PolicyPack, now: datetime) -> dict[str, Any]:
             "in_warning_window": in_window,
             "suspended_review_lapsed": lapsed,
             "decisions": decisions,
+            "lawfulness_reviews_open": lawfulness.get(True, 0),
+            "lawfulness_reviews_closed": lawfulness.get(False, 0),
         },
         "extensions": {
             "total": sum(k * v for k, v in extension_counts.items()),
@@ -386,5 +474,6 @@ def stats(session: Session, pack: PolicyPack, now: datetime) -> dict[str, Any]:
             else None,
             "max_days": round(max(done) / timedelta(days=1), 2) if done else None,
             "sla_breaches": sum(1 for item in latencies if item.breached),
+            "deletion_tasks_escalated": escalated_tasks,
         },
     }

@@ -102,14 +102,29 @@ def test_ftm_import_maps_and_rejects_one_by_one(engine, settings, tmp_path) -> N
 
 
 def test_ftm_export_round_trips_and_is_audited(engine, settings, tmp_path) -> None:
-    """SH-per-recipient-basis, LG-ops: an export is a disclosure recorded per entry with its
-    purpose; exported FtM re-imports to the same identity data."""
+    """SH-per-recipient-basis, LG-ops, LG-consult-fields: an export is a disclosure recorded
+    per entry with its recipient, legal basis and justification, and refused without them;
+    exported FtM re-imports to the same identity data."""
+    from service.imports.ftm import ExportRefused
+
     path = _write_jsonl(tmp_path / "in.jsonl", [PERSON, ORG, *SANCTIONS])
     with Session(engine) as session, session.begin():
         import_ftm(session, path, settings)
+    for missing in ("recipient", "legal_basis", "purpose"):
+        given = {"recipient": "partner-fiu", "legal_basis": "MoU art. 4", "purpose": "case 7"}
+        given[missing] = "  "
+        with pytest.raises(ExportRefused, match=missing), Session(engine) as session:
+            export_ftm(session, io.StringIO(), statuses=["pending_review"], **given)
     out = io.StringIO()
     with Session(engine) as session, session.begin():
-        count = export_ftm(session, out, statuses=["pending_review"], purpose="exchange test")
+        count = export_ftm(
+            session,
+            out,
+            statuses=["pending_review"],
+            purpose="exchange test",
+            recipient="partner-fiu",
+            legal_basis="Counter-Terrorism Act 2019 s. 40 (exchange with FIUs)",
+        )
     assert count == 2
     entities = [json.loads(line) for line in out.getvalue().splitlines()]
     assert {e["schema"] for e in entities} == {"Person", "Organization", "Sanction"}
@@ -121,6 +136,9 @@ def test_ftm_export_round_trips_and_is_audited(engine, settings, tmp_path) -> No
         )
     assert len(events) == 2 and all(e.operation == "disclosure" for e in events)
     assert all(e.purpose == "exchange test" for e in events)
+    assert {(e.details["recipient"], e.details["legal_basis"]) for e in events} == {
+        ("partner-fiu", "Counter-Terrorism Act 2019 s. 40 (exchange with FIUs)")
+    }
 
     back = tmp_path / "back.jsonl"
     back.write_text(out.getvalue())
@@ -206,3 +224,46 @@ def test_csv_with_unknown_column_is_refused(engine, settings, tmp_path) -> None:
     path = _csv(tmp_path / "in.csv", [{**GOOD_ROW}], header=[*COLUMNS, "nationalty"])
     with pytest.raises(ValueError, match="nationalty"), Session(engine) as session, session.begin():
         import_csv(session, path, settings)
+
+
+def test_binding_source_never_auto_activates_a_minor_CH_minor(engine, settings) -> None:
+    """CH-minor, RV-review-date: a record from a binding source is activated with the pack's
+    clock, except a minor's entry, which needs a senior reviewer's approval and so waits in
+    the review queue with the reason."""
+    from datetime import UTC, datetime, timedelta
+
+    from service.auth.principal import SystemActor
+    from service.entries.schemas import EntryCreate
+    from service.imports.service import entry_rules
+    from service.imports.writer import MINOR_WAITS, ImportOptions, run_import
+    from tests.service.factories import entry_body
+
+    today = datetime.now(UTC).date()
+    minor_birth = today.replace(year=today.year - 15) - timedelta(days=3)
+    adult = EntryCreate.model_validate(entry_body(source="feed", source_ref="a-1"))
+    minor = EntryCreate.model_validate(
+        entry_body(
+            source="feed",
+            source_ref="m-1",
+            birth_dates=[{"date": minor_birth.isoformat()}],
+            best_interests_justification="Listing lets child-protection services intervene.",
+        )
+    )
+    options = ImportOptions(
+        source="feed",
+        edition="1",
+        actor=SystemActor(sub="importer:feed"),
+        activate=True,
+        rules=entry_rules(settings),
+    )
+    with Session(engine) as session, session.begin():
+        summary = run_import(session, options, [("a-1", adult), ("m-1", minor)])
+    assert summary.created == 2, summary.rejected
+    with Session(engine) as session:
+        rows = {
+            e.source_ref: e
+            for e in session.execute(select(Entry).where(Entry.source == "feed")).scalars()
+        }
+    assert rows["a-1"].status == "active" and rows["a-1"].review_due is not None
+    assert rows["m-1"].status == "pending_review" and rows["m-1"].review_due is None
+    assert rows["m-1"].status_reason == MINOR_WAITS

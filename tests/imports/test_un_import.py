@@ -162,14 +162,151 @@ def test_bad_records_are_rejected_one_by_one(engine, settings, un_dir, tmp_path)
         assert session.execute(select(func.count()).select_from(EntryVersion)).scalar_one() == 996
 
 
-def test_review_queue_when_source_is_not_binding(engine, settings, un_dir, monkeypatch) -> None:
-    """LB-second-review: without a binding decision, imported entries wait for review."""
-    monkeypatch.setattr("service.imports.service._policy_pack", lambda *_: None)
-    monkeypatch.setenv("WATCHLIST_IMPORT_UN_BINDING", "false")
-    summary = _import(engine, settings, un_dir / OLD)
+def _pack_file(tmp_path: Path, binding: str) -> Path:
+    """The shipped default pack with another list of binding import sources."""
+    from importlib import resources
+
+    text = (resources.files("policies") / "packs" / "default.toml").read_text("utf-8")
+    text = text.replace('binding_sources = ["UN-SC-CONSOLIDATED"]', f"binding_sources = {binding}")
+    text = text.replace('id = "default"', 'id = "national"')
+    path = tmp_path / "national.toml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_review_queue_when_source_is_not_binding(engine, settings, un_dir, tmp_path) -> None:
+    """LB-second-review, GV-purpose-config: when the pack does not list the UN list as binding,
+    imported entries wait for review, with no clock yet."""
+    national = settings.model_copy(update={"policy_pack_file": _pack_file(tmp_path, "[]")})
+    summary = _import(engine, national, small_un_list(un_dir / OLD, tmp_path / "small.xml"))
     with Session(engine) as session:
-        statuses = set(session.execute(select(Entry.status)).scalars())
-    assert statuses == {"pending_review"} and summary.created == 999
+        rows = session.execute(select(Entry.status, Entry.review_due, Entry.reviewed_by)).all()
+    assert summary.created == len(rows) == 3
+    assert {tuple(row) for row in rows} == {("pending_review", None, None)}
+
+
+def small_un_list(source: Path, target: Path, *, keep: int = 3, drop: str | None = None) -> Path:
+    """The first ``keep`` individuals of a real edition (no entities), optionally without the
+    record ``drop``: a list small enough to import several times in one test."""
+    import xml.etree.ElementTree as ET
+
+    tree = ET.parse(source)
+    root = tree.getroot()
+    individuals = root.find("INDIVIDUALS")
+    entities = root.find("ENTITIES")
+    assert individuals is not None and entities is not None
+    for extra in list(individuals)[keep:]:
+        individuals.remove(extra)
+    for entity in list(entities):
+        entities.remove(entity)
+    for person in list(individuals):
+        if person.findtext("REFERENCE_NUMBER") == drop:
+            individuals.remove(person)
+    tree.write(target, encoding="utf-8", xml_declaration=True)
+    return target
+
+
+@pytest.mark.parametrize(("pack", "interval"), [("default", "12 months"), ("sis-like", "3 years")])
+def test_auto_activated_import_gets_the_approval_clock_of_the_pack_RV_review_date(
+    engine, settings, un_dir, tmp_path, pack, interval
+) -> None:
+    """RV-review-date, GV-purpose-config: an entry activated on import from a binding source
+    gets the clock a reviewed approval would: review_due from the pack's category/action-code
+    interval (default: 12 months; sis-like: refer_secondary_inspection = 3 years, not SUSPECT's
+    1 year), expires_at = activation + max_retention, and the pack reference on its policy row
+    and in its audit event. Relisted after a removal, it starts a new clock from the pack."""
+    from policies import load_builtin_pack
+    from service.models.policy import EntryPolicy
+
+    configured = settings.model_copy(update={"policy_pack": pack})
+    rules = load_builtin_pack(pack)
+    full = small_un_list(un_dir / OLD, tmp_path / "full.xml")
+    first = _import(engine, configured, full)
+    assert first.created == 3 and first.rejected_count == 0, first.rejected
+    with Session(engine) as session:
+        entries = list(session.execute(select(Entry)).scalars())
+        policy = {p.entry_id: p for p in session.execute(select(EntryPolicy)).scalars()}
+        details = [
+            e.details
+            for e in session.execute(
+                select(AuditEvent).where(AuditEvent.action == "entry.import_create")
+            ).scalars()
+        ]
+    for entry in entries:
+        assert entry.status == "active"
+        assert entry.review_due == _parse_interval(interval).after(entry.activated_at)
+        assert entry.expires_at == rules.max_retention.after(entry.activated_at)
+        assert (policy[entry.id].pack_id, policy[entry.id].pack_version) == (
+            rules.ref.id,
+            rules.ref.version,
+        )
+        assert policy[entry.id].is_minor is False
+    assert {d["policy_pack"] for d in details} == {str(rules.ref)}
+    assert {d["review_due"] for d in details} == {e.review_due.isoformat() for e in entries}
+
+    # Removed at the source, then listed again: a new listing decision, a new clock.
+    dropped = entries[0].source_ref
+    removed = _import(engine, configured, small_un_list(un_dir / OLD, tmp_path / "minus.xml",
+                                                         drop=dropped))
+    assert removed.delisted == 1
+    again = _import(engine, configured, full)
+    assert again.updated == 1
+    with Session(engine) as session:
+        back = session.execute(select(Entry).where(Entry.source_ref == dropped)).scalar_one()
+        state = session.get(EntryPolicy, back.id)
+    assert back.status == "active" and back.activated_at > entries[0].activated_at
+    assert back.review_due == _parse_interval(interval).after(back.activated_at)
+    assert back.expires_at == rules.max_retention.after(back.activated_at)
+    assert (state.pack_id, state.extension_count) == (rules.ref.id, 0)
+
+
+def _parse_interval(text: str):  # noqa: ANN202
+    from policies import parse_duration
+
+    return parse_duration(text)
+
+
+def test_broken_pack_stops_the_import_and_writes_nothing_RD_no_moot(
+    settings, un_dir, tmp_path, monkeypatch, capsys
+) -> None:
+    """RD-no-moot, GV-purpose-config: a policy pack that does not validate stops the import
+    (exit code 2, the file and the key named) instead of falling back to auto-activating the
+    UN list without the pack's re-listing guard; nothing is written."""
+    from service.cli import main
+    from service.config import get_settings
+
+    bad = tmp_path / "broken.toml"
+    bad.write_text(_pack_file(tmp_path, '["UN-SC-CONSOLIDATED"]').read_text("utf-8").replace(
+        'max_retention = "5 years"', 'max_retention = "99999999 years"'), "utf-8")
+    monkeypatch.setenv("WATCHLIST_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("WATCHLIST_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("WATCHLIST_POLICY_PACK_FILE", str(bad))
+    get_settings.cache_clear()
+    try:
+        code = main(["import", "un", str(small_un_list(un_dir / OLD, tmp_path / "small.xml"))])
+    finally:
+        get_settings.cache_clear()
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "broken.toml" in err and "retention.max_retention" in err and "nothing written" in err
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            assert session.execute(select(func.count()).select_from(Entry)).scalar_one() == 0
+            assert session.execute(select(func.count()).select_from(AuditEvent)).scalar_one() == 0
+    finally:
+        engine.dispose()
+
+
+def test_removed_un_binding_setting_is_refused_not_ignored(engine, settings, un_dir, tmp_path,
+                                                          monkeypatch) -> None:
+    """GV-purpose-config: the pack decides which sources are binding; the old
+    WATCHLIST_IMPORT_UN_BINDING switch stops the import rather than being silently ignored."""
+    from service.config import ConfigurationError
+
+    monkeypatch.setenv("WATCHLIST_IMPORT_UN_BINDING", "false")
+    with pytest.raises(ConfigurationError, match="imports.binding_sources"):
+        _import(engine, settings, small_un_list(un_dir / OLD, tmp_path / "small.xml"))
 
 
 def test_cli_import_prints_summary(settings, un_dir, monkeypatch, capsys) -> None:  # noqa: ANN001

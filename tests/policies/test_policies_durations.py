@@ -30,6 +30,24 @@ def test_parse_duration_rejects(text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["99999999 years", "101 years", "1201 months", "5219 weeks", "36526 days", "9" * 999 + " days"],
+)
+def test_parse_duration_refuses_more_than_100_years(text):
+    """A duration beyond 100 years is a clear ValueError, never an overflow in date arithmetic."""
+    with pytest.raises(ValueError, match="too long: at most"):
+        parse_duration(text)
+
+
+def test_longest_durations_still_compute():
+    start = datetime(2026, 1, 31, tzinfo=UTC)
+    for text in ("100 years", "1200 months", "5218 weeks", "36525 days"):
+        assert parse_duration(text).after(start).year in (2125, 2126)
+    with pytest.raises(ValueError, match="too long"):
+        Duration(101, "years")
+
+
+@pytest.mark.parametrize(
     ("duration", "start", "end"),
     [
         (

@@ -28,6 +28,12 @@ from policies import (
 
 PACKS_DIR = Path(__file__).resolve().parents[2] / "policies" / "packs"
 DEFAULT_TEXT = (PACKS_DIR / "default.toml").read_text("utf-8")
+# The service's action_on_hit codes as the service passes them (upper case). Written out here so
+# this library test does not import the service; tests/policies_service checks they agree.
+SERVICE_ACTION_CODES = {
+    "LOG_ONLY", "DISCREET_CHECK", "SPECIFIC_CHECK", "REFER_SECONDARY_INSPECTION",
+    "CONTACT_ORIGINATOR",
+}
 
 
 def test_builtin_packs_are_listed_and_load_GV_purpose_config():
@@ -46,6 +52,7 @@ def test_default_pack_values_GV_purpose_config():
     assert set(pack.review_by_category.values()) == {Duration(12, "months")}
     assert pack.minor_review_interval == Duration(6, "months")
     assert pack.warning_lead_time == Duration(4, "months")
+    assert pack.nomination_pending_limit == Duration(90, "days")
     assert pack.max_retention == Duration(5, "years")
     assert pack.max_extensions == 4
     assert pack.extension_requires_assessment is True
@@ -57,14 +64,39 @@ def test_default_pack_values_GV_purpose_config():
 
 
 def test_sis_like_pack_values_GV_purpose_config():
-    """GV-purpose-config: the SIS-like pack sets 1/3/5 years by action type and 3-year logs."""
-    pack = load_builtin_pack("sis-like")
-    assert pack.review_by_action["ARREST"] == Duration(5, "years")
-    assert pack.review_by_action["JUDICIAL_PROCEDURE"] == Duration(3, "years")
+    """GV-purpose-config, RV-review-date: the SIS-like pack sets 1/3/5 years by action type
+    (the action code's interval replaces the category's) and 3-year logs."""
+    pack = load_builtin_pack("sis-like", action_codes=SERVICE_ACTION_CODES)
+    assert pack.action_precedence == "action"
+    assert pack.review_by_action["CONTACT_ORIGINATOR"] == Duration(5, "years")
+    assert pack.review_by_action["REFER_SECONDARY_INSPECTION"] == Duration(3, "years")
     assert pack.review_by_action["DISCREET_CHECK"] == Duration(1, "years")
+    assert set(pack.review_by_action) == SERVICE_ACTION_CODES
     assert pack.audit_log_retention.duration == Duration(3, "years")
     assert pack.max_extensions is None
     assert pack.redress_profile.name == "sis"
+
+
+@pytest.mark.parametrize("name", ["default", "sis-like"])
+def test_shipped_packs_name_only_known_action_codes_RV_review_date(name):
+    """RV-review-date: every shipped pack validates against the service's action codes."""
+    load_builtin_pack(name, action_codes=SERVICE_ACTION_CODES)
+
+
+@pytest.mark.parametrize("code", ["ARREST", "discreet_check", "INQUIRY_CHECK"])
+def test_unknown_action_code_is_a_pack_error_naming_file_key_and_value_RV_review_date(code):
+    """RV-review-date: an interval keyed by a code no entry can carry would never apply, so a
+    pack naming one does not load; the error names the file, the key and the value."""
+    text = DEFAULT_TEXT.replace(
+        '# by_action = { DISCREET_CHECK = "12 months" }', f'by_action = {{ {code} = "6 months" }}'
+    )
+    parse_pack(text, source="packs/national.toml")  # without a code list: only the format
+    with pytest.raises(PackError) as caught:
+        parse_pack(text, source="packs/national.toml", action_codes=SERVICE_ACTION_CODES)
+    assert caught.value.key == f"review.by_action.{code}"
+    message = str(caught.value)
+    assert "packs/national.toml" in message and f"'{code}'" in message
+    assert "DISCREET_CHECK" in message  # the known codes are listed
 
 
 def test_unknown_builtin_pack_is_refused():
@@ -174,6 +206,34 @@ BROKEN_PACKS = [
         "min_published_count = 0",
         "transparency.min_published_count",
         ">= 1",
+    ),
+    (
+        "absurdly long cap",
+        r"^max_retention = .*$",
+        'max_retention = "99999999 years"',
+        "retention.max_retention",
+        "too long: at most",
+    ),
+    (
+        "interval of 101 years",
+        r'SUSPECT = "12 months"',
+        'SUSPECT = "101 years"',
+        "review.by_category.SUSPECT",
+        "too long: at most",
+    ),
+    (
+        "zero pending limit",
+        r'^nomination_pending_limit = "90 days"$',
+        'nomination_pending_limit = "0 days"',
+        "review.nomination_pending_limit",
+        "longer than zero",
+    ),
+    (
+        "unknown precedence",
+        r'^action_precedence = "shortest"$',
+        'action_precedence = "longest"',
+        "review.action_precedence",
+        "must be one of shortest, action",
     ),
     (
         "bad SLA",

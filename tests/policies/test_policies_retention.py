@@ -16,6 +16,7 @@ from policies import (
     build_erasure_record,
     erasure_due,
     load_builtin_pack,
+    nomination_lapses_at,
     retention_end,
 )
 
@@ -48,6 +49,22 @@ def test_erasure_due_and_legal_reason_RV_review_date(delisted_at, review_due, re
     assert (due.at, due.reason) == (expected_at, reason)
     assert due.decided_by == DEFAULT.ref
     assert due.is_due(expected_at) and not due.is_due(at(2026, 5, 1))
+
+
+def test_nomination_never_approved_is_erased_after_limit_and_grace_RV_review_date():
+    """RV-review-date: a nomination never approved lapses after the pack's pending limit
+    (90 days by default) and is erased a grace period (30 days) later; an earlier rejection
+    plus grace still wins."""
+    nominated = at(2026, 1, 10)
+    assert nomination_lapses_at(DEFAULT, nominated).value == at(2026, 4, 10)
+    due = erasure_due(DEFAULT, expires_at=EXPIRES, nominated_at=nominated)
+    assert (due.at, due.reason) == (at(2026, 5, 10), ErasureReason.NOMINATION_LAPSED)
+    rejected = erasure_due(DEFAULT, expires_at=EXPIRES, nominated_at=nominated,
+                           delisted_at=at(2026, 1, 20))
+    assert (rejected.at, rejected.reason) == (at(2026, 2, 19), ErasureReason.DELISTED)
+    lapsed = erasure_due(DEFAULT, expires_at=EXPIRES, nominated_at=nominated,
+                         delisted_at=at(2026, 4, 10))  # rejected as lapsed, on time
+    assert lapsed.reason is ErasureReason.NOMINATION_LAPSED
 
 
 def test_retention_end_is_first_activation_plus_max_retention():

@@ -4,6 +4,7 @@ and purpose-achieved tasks. The clock is always passed in."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,7 @@ from policies import (
     ReviewState,
     apply_review_decision,
     load_builtin_pack,
+    parse_pack,
     purpose_achieved_task,
     removal_latency,
     review_due,
@@ -25,6 +27,7 @@ from policies import (
     validate_purpose_achieved_answer,
 )
 
+PACKS_DIR = Path(__file__).resolve().parents[2] / "policies" / "packs"
 DEFAULT = load_builtin_pack("default")
 SIS = load_builtin_pack("sis-like")
 T0 = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
@@ -38,13 +41,15 @@ def at(*args: int) -> datetime:
     ("pack", "category", "action", "minor", "expected_due"),
     [
         (DEFAULT, "SUSPECT", None, False, at(2027, 1, 31, 9)),
-        (DEFAULT, "VICTIM", "ARREST", False, at(2027, 1, 31, 9)),  # default has no action table
+        (DEFAULT, "VICTIM", "CONTACT_ORIGINATOR", False, at(2027, 1, 31, 9)),  # no action table
         (DEFAULT, "SUSPECT", None, True, at(2026, 7, 31, 9)),  # minors: 6 months
-        (SIS, "CONVICTED", "ARREST", False, at(2029, 1, 31, 9)),  # 3 y category vs 5 y action
-        (SIS, "SUSPECT", "ARREST", False, at(2027, 1, 31, 9)),  # shortest wins: 1 y category
-        (SIS, "CONVICTED", "DISCREET_CHECK", False, at(2027, 1, 31, 9)),  # 1 y action
+        # sis-like: the action code's interval replaces the category's (1/3/5 years by type)
+        (SIS, "SUSPECT", "CONTACT_ORIGINATOR", False, at(2031, 1, 31, 9)),  # 5 y over 1 y
+        (SIS, "CONVICTED", "REFER_SECONDARY_INSPECTION", False, at(2029, 1, 31, 9)),  # 3 y
+        (SIS, "CONVICTED", "DISCREET_CHECK", False, at(2027, 1, 31, 9)),  # 1 y under 3 y
         (SIS, "CONVICTED", "UNKNOWN_CODE", False, at(2029, 1, 31, 9)),  # falls back to category
         (SIS, "CONVICTED", None, True, at(2026, 7, 31, 9)),  # minors' 6 months beat 3 years
+        (SIS, "SUSPECT", "CONTACT_ORIGINATOR", True, at(2026, 7, 31, 9)),  # ... and 5 years
     ],
 )
 def test_review_due_from_category_action_and_minor_RV_review_date(
@@ -55,6 +60,24 @@ def test_review_due_from_category_action_and_minor_RV_review_date(
                          period_start=T0)
     assert decided.value == expected_due
     assert decided.decided_by == pack.ref
+
+
+@pytest.mark.parametrize(
+    ("action_interval", "expected"),
+    [("24 months", at(2027, 1, 31, 9)), ("6 months", at(2026, 7, 31, 9))],
+)
+def test_shortest_precedence_takes_the_shorter_interval_RV_review_date(action_interval, expected):
+    """RV-review-date: with the default precedence ("shortest") an action-code interval can
+    only shorten the category interval, never lengthen it."""
+    text = (PACKS_DIR / "default.toml").read_text("utf-8").replace(
+        '# by_action = { DISCREET_CHECK = "12 months" }',
+        f'by_action = {{ DISCREET_CHECK = "{action_interval}" }}',
+    )
+    pack = parse_pack(text)
+    assert pack.action_precedence == "shortest"
+    due = review_due(pack, category="SUSPECT", action_code="DISCREET_CHECK", is_minor=False,
+                     period_start=T0)
+    assert due.value == expected
 
 
 def test_review_due_never_passes_max_retention_RV_review_date():
@@ -161,7 +184,7 @@ def test_extension_limit_is_enforced_RV_extension_record():
 def test_unlimited_extensions_still_capped_by_max_retention_RV_extension_record():
     """RV-extension-record: sis-like has no count limit, but never passes max retention."""
     first = at(2016, 6, 1)
-    e = entry(category="CONVICTED", action_code="ARREST", first_activated_at=first,
+    e = entry(category="CONVICTED", action_code="CONTACT_ORIGINATOR", first_activated_at=first,
               review_due=at(2026, 5, 1), extension_count=40)
     result = apply_review_decision(SIS, e, retain(), at(2026, 3, 1))
     assert result.review_due == at(2026, 6, 1)  # 10-year cap, not 2029
@@ -186,7 +209,8 @@ def test_retain_after_review_due_is_refused_RV_review_date():
 def test_modify_uses_new_action_code_for_next_period_RV_extension_record():
     """RV-extension-record: modify keeps the entry, so it is an extension with an assessment;
     the new period follows the modified action code."""
-    e = entry(category="CONVICTED", action_code="ARREST", review_due=at(2029, 1, 31))
+    e = entry(category="CONVICTED", action_code="REFER_SECONDARY_INSPECTION",
+              review_due=at(2029, 1, 31))
     result = apply_review_decision(
         SIS, e, retain(outcome=ReviewOutcome.MODIFY, new_action_code="DISCREET_CHECK"),
         at(2028, 12, 1))

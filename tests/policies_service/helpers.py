@@ -3,6 +3,11 @@ policies at a moved clock, read rows, scan the whole database."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import os
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,6 +15,7 @@ from sqlalchemy import MetaData, create_engine, select, text
 from sqlalchemy.orm import Session
 
 from service.audit.recorder import verify_stored_chain
+from service.config import Settings, get_settings
 from service.db.engine import normalise_url
 from service.oversight.keys import service_signing_key
 from service.policy.pack import pack_of
@@ -17,6 +23,25 @@ from service.policy.runner import run_policies
 from tests.service.factories import entry_body
 
 DAY = timedelta(days=1)
+
+# A fictional person whose every identifying value can be searched for in the whole database.
+NAMES = ["Zebulon Quartermaine", "Zeb Quartermayne", "زيبولون كوارترمين"]
+BIRTH_DATE = "1979-02-23"
+DOCUMENT = "QX7781234"
+NEEDLES = ["Quartermaine", "Quartermayne", "كوارترمين", BIRTH_DATE, DOCUMENT]
+
+
+def person() -> dict:
+    """Entry fields (names, birth date, passport) of the person the NEEDLES find."""
+    return {
+        "names": [
+            {"full_name": NAMES[0], "name_type": "primary"},
+            {"full_name": NAMES[1], "name_type": "alias"},
+            {"full_name": NAMES[2], "name_type": "original_script"},
+        ],
+        "birth_dates": [{"date": BIRTH_DATE}],
+        "documents": [{"type": "passport", "number": DOCUMENT, "issuing_country": "JO"}],
+    }
 
 
 def now() -> datetime:
@@ -113,3 +138,58 @@ def scan_database(database_url: str, needles: list[str]) -> dict[str, list[str]]
     finally:
         engine.dispose()
     return found
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str | None]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    for key, value in values.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        get_settings.cache_clear()
+
+
+def cli(settings: Settings, *args: str) -> tuple[int, str]:
+    """Run ``watchlist ARGS`` in this process, configured like the test's app (same database,
+    data directory and pack): (exit code, stdout)."""
+    from service.cli import main
+
+    env: dict[str, str | None] = {
+        "WATCHLIST_DATABASE_URL": settings.database_url,
+        "WATCHLIST_DATA_DIR": str(settings.data_dir),
+        "WATCHLIST_ENVIRONMENT": settings.environment,
+        "WATCHLIST_POLICY_PACK": settings.policy_pack,
+        "WATCHLIST_POLICY_PACK_FILE": str(settings.policy_pack_file)
+        if settings.policy_pack_file
+        else None,
+    }
+    out = io.StringIO()
+    with _environment(env), contextlib.redirect_stdout(out):
+        code = main(list(args))
+    return code, out.getvalue()
+
+
+def cli_run(settings: Settings, at: datetime) -> dict:
+    """``watchlist policies run --now AT`` on the real database; the report it prints."""
+    code, out = cli(settings, "policies", "run", "--now", at.isoformat())
+    report = json.loads(out)
+    assert code == 0, report
+    return report
+
+
+def cli_chain_ok(settings: Settings) -> bool:
+    """``watchlist audit verify`` exits 0 and reports an unbroken chain."""
+    code, out = cli(settings, "audit", "verify")
+    assert code == 0 and json.loads(out)["ok"] is True, out
+    return True

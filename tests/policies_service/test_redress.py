@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from sqlalchemy import text
@@ -174,7 +175,7 @@ def test_restricted_reply_needs_reasons_and_reads_like_no_record(client, headers
     assert "Nightjar" not in letters["restricted_reply"]
 
 
-def test_disputed_entry_carries_the_statement_with_every_hit(app, client, headers) -> None:
+def test_disputed_entry_carries_the_statement_for_every_hit(app, client, headers) -> None:
     """RD-disputed: the person's statement is attached, the entry is flagged, the recipients
     to notify are named, and ``disputed_statement_for`` gives screening what to show."""
     entry = listed(client, headers)
@@ -207,20 +208,18 @@ def test_disputed_entry_carries_the_statement_with_every_hit(app, client, header
         headers=_officer(headers),
     )
     assert empty.status_code == 422
-    routes = set(client.app.openapi()["paths"])
-    if "/v1/screenings" in routes:
-        hit = client.post(
-            "/v1/screenings",
-            json={
-                "names": ["Qasim Yusuf Tahiri"],
-                "birth_date": "1984-07-14",
-                "purpose": "border check flight XY123",
-            },
-            headers=_officer(headers),
-        )
-        assert hit.status_code == 201, hit.text
-        first = hit.json()["hits"][0]
-        assert first["disputed"] is True and "account was stolen" in first["subject_statement"]
+    hit = client.post(
+        "/v1/screenings",
+        json={
+            "names": ["Qasim Yusuf Tahiri"],
+            "birth_date": "1984-07-14",
+            "purpose": "border check flight XY123",
+        },
+        headers=_officer(headers),
+    )
+    assert hit.status_code == 201, hit.text
+    first = hit.json()["hits"][0]
+    assert first["disputed"] is True and "account was stolen" in first["subject_statement"]
 
 
 def test_delisting_through_redress_blocks_relisting_on_the_same_facts(client, headers) -> None:
@@ -331,6 +330,60 @@ def test_indirect_access_answer_is_neutral(app, client, headers) -> None:
         ).status_code
         == 403
     )
+
+
+def test_lawfulness_review_is_queued_and_closed_by_a_review_RD_indirect_access(
+    app, client, headers
+) -> None:
+    """RD-indirect-access: the lawfulness review an indirect access request leaves on a found
+    entry puts it on the controller's review queue; the next review decision closes it
+    (audited); oversight sees open/closed counts only, never which entry."""
+    entry = listed(client, headers)
+    found = client.post(
+        "/v1/redress/indirect-access",
+        json={
+            "request_reference": "DPA-2026-002",
+            "names": ["Qasim Yusuf Tahiri"],
+            "birth_dates": ["1984-07-14"],
+        },
+        headers=headers("oversight", agency="dpa"),
+    )
+    assert found.status_code == 200, found.text
+    queue = client.get("/v1/reviews", headers=headers("reviewer", agency="fusion-cell")).json()
+    [item] = [i for i in queue["items"] if i["entry_id"] == entry["id"]]
+    assert item["reasons"] == ["lawfulness_review"]
+    assert _lawfulness_counts(client, headers) == (1, 0)
+
+    decided = client.post(
+        f"/v1/entries/{entry['id']}/reviews",
+        json={
+            "outcome": "retain",
+            "necessity": "Checked after the indirect access request: the transfers are documented.",
+            "proportionality": "Secondary inspection only; the listing stays proportionate.",
+        },
+        headers=headers("reviewer", agency="fusion-cell", sub="rev-2"),
+    )
+    assert decided.status_code == 201, decided.text
+    queue = client.get("/v1/reviews", headers=headers("reviewer", agency="fusion-cell")).json()
+    assert entry["id"] not in [i["entry_id"] for i in queue["items"]]
+    with app.state.container.session_factory() as session:
+        closed = session.execute(
+            text("SELECT closed_by FROM lawfulness_reviews WHERE closed_at IS NOT NULL")
+        ).scalar_one()
+        details = session.execute(
+            text("SELECT details FROM audit_events WHERE action = 'entry.review'")
+        ).scalar_one()
+    assert closed == "rev-2"
+    details = json.loads(details) if isinstance(details, str) else details
+    assert details["lawfulness_reviews_closed"] == 1
+    assert _lawfulness_counts(client, headers) == (0, 1)
+    assert chain_ok(app)
+
+
+def _lawfulness_counts(client, headers) -> tuple[int, int]:  # noqa: ANN001
+    """(open, closed) lawfulness reviews as oversight sees them: counts, no entry ids."""
+    stats = client.get("/v1/reviews/stats", headers=headers("oversight", agency="dpa")).json()
+    return stats["review"]["lawfulness_reviews_open"], stats["review"]["lawfulness_reviews_closed"]
 
 
 def test_processing_outside_a_configured_purpose_is_refused(client, headers) -> None:

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import threading
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -131,25 +130,6 @@ def test_concurrent_runs_do_each_thing_once(app, client, headers) -> None:
         actions = [a[0] for a in audit_actions(app, entry["id"])]
         assert actions.count("entry.suspend") == 1
     assert chain_ok(app)
-
-
-def test_overdue_entry_stops_matching(app, client, headers) -> None:
-    """RV-review-date: once suspended by the policy run, the entry no longer matches."""
-    if "/v1/screenings" not in client.app.openapi()["paths"]:
-        pytest.skip("screening is not installed")
-    entry = listed(client, headers)
-    screen = {
-        "names": ["Qasim Yusuf Tahiri"],
-        "birth_date": "1984-07-14",
-        "purpose": "border check flight XY123",
-    }
-    border = headers("reviewer", agency="fusion-cell")
-    before = client.post("/v1/screenings", json=screen, headers=border).json()
-    assert entry["id"] in [hit.get("entry_id") for hit in before["hits"]]
-    run(app, parse(entry["review_due"]) + timedelta(days=1))
-    after = client.post("/v1/screenings", json=screen, headers=border)
-    assert after.status_code == 201, after.text
-    assert entry["id"] not in [hit.get("entry_id") for hit in after.json()["hits"]]
 
 
 def test_in_service_scheduler_runs_the_same_policy_run(settings, monkeypatch) -> None:  # noqa: ANN001
