@@ -97,12 +97,46 @@ class EntryRules:
     def check_nomination(
         self, session: Session, principal: Principal, data: Any, now: datetime
     ) -> None:
-        """CH-minor: a minor's nomination carries a best-interests justification.
+        """The listing rules on a nomination's body (see :meth:`check_listing`)."""
+        self.check_listing(
+            session,
+            names=[name.model_dump() for name in data.names],
+            dates=[item.model_dump() for item in data.birth_dates],
+            articulable_facts=data.articulable_facts,
+            items=[item.model_dump(mode="json") for item in data.derogatory_items],
+            best_interests_justification=data.best_interests_justification,
+            now=now,
+        )
+
+    def check_entry(self, session: Session, entry: Entry, now: datetime) -> None:
+        """The listing rules again on an entry as it stands: after a substantive amendment and
+        at approval, so facts changed after the nomination cannot slip past them."""
+        self.check_listing(
+            session,
+            names=entry.names,
+            dates=entry.birth_dates,
+            articulable_facts=entry.articulable_facts,
+            items=entry.derogatory_items,
+            best_interests_justification=entry.best_interests_justification,
+            now=now,
+        )
+
+    def check_listing(
+        self,
+        session: Session,
+        *,
+        names: list[dict[str, Any]],
+        dates: list[dict[str, Any]],
+        articulable_facts: str,
+        items: list[dict[str, Any]],
+        best_interests_justification: str | None,
+        now: datetime,
+    ) -> None:
+        """CH-minor: a minor's entry carries a best-interests justification.
         RD-no-moot: a person delisted through redress needs new material to be listed again."""
-        dates = [item.model_dump() for item in data.birth_dates]
         if (
             is_minor(birth_dates_of(dates), now)
-            and not (data.best_interests_justification or "").strip()
+            and not (best_interests_justification or "").strip()
         ):
             with policy_errors():
                 validate_minor_nomination(
@@ -110,11 +144,9 @@ class EntryRules:
                     best_interests_justification=None,
                     approver_id=None,
                     approver_is_senior=False,
-                    nominator_id=principal.sub,
+                    nominator_id="",
                 )
-        names = [name.model_dump() for name in data.names]
-        items = [item.model_dump(mode="json") for item in data.derogatory_items]
-        self.check_relisting(session, names, dates, data.articulable_facts, items)
+        self.check_relisting(session, names, dates, articulable_facts, items)
 
     def check_relisting(
         self,
@@ -158,13 +190,20 @@ class EntryRules:
     def approval_fields(
         self, session: Session, principal: Principal, entry: Entry, now: datetime
     ) -> dict[str, Any]:
-        """CH-minor senior approval; review_due and expires_at from the pack (RV-review-date)."""
+        """CH-minor senior approval; review_due and expires_at from the pack (RV-review-date).
+
+        A first activation starts the review period and the retention clock. Re-approving an
+        amended entry keeps both: it may bring the review date forward (the amendment made the
+        subject a minor, or chose a category reviewed sooner), never push it back, because an
+        extension needs a recorded review decision (RV-extension-record).
+        """
         minor = entry_is_minor(entry, now)
         if minor and not principal.has(Scope.entries_approve_minor):
             raise Forbidden(
                 "an entry on a minor must be approved by a senior reviewer "
                 "(scope entries:approve-minor; CH-minor)"
             )
+        first_activation = entry.activated_at is None
         with policy_errors():
             validate_minor_nomination(
                 subject_is_minor=minor,
@@ -179,11 +218,15 @@ class EntryRules:
                 action_code=action_code(entry.action_on_hit),
                 is_minor=minor,
                 period_start=now,
-                first_activated_at=now,
+                first_activated_at=now if first_activation else entry.activated_at,
             )
         state = policy_state(session, entry.id, now)
         state.is_minor = minor
         state.minor_checked_at = now
         state.pack_id, state.pack_version = due.decided_by.id, due.decided_by.version
         state.updated_at = now
-        return {"review_due": due.value, "expires_at": retention_end(self.pack, now)}
+        if first_activation:
+            return {"review_due": due.value, "expires_at": retention_end(self.pack, now)}
+        if entry.review_due is None or due.value < entry.review_due:
+            return {"review_due": due.value}
+        return {}

@@ -101,12 +101,13 @@ def test_second_review_by_someone_else(client, headers) -> None:
     """LB-second-review: the nominator cannot approve; another reviewer can; no direct path to active."""
     entry = _nominate(client, headers)
     url = f"/v1/entries/{entry['id']}"
+    read_version = {"If-Match": '"1"'}
     # An operator lacks the approve scope.
     assert client.post(url + "/approve", json={"reason": "looks fine"},
-                       headers=headers("operator", sub="bob")).status_code == 403
+                       headers=headers("operator", sub="bob", **read_version)).status_code == 403
     # The nominator holding a reviewer role still may not approve their own nomination.
     self_approval = client.post(url + "/approve", json={"reason": "self approval"},
-                                headers=headers(["operator", "reviewer"], sub="alice"))
+                                headers=headers(["operator", "reviewer"], sub="alice", **read_version))
     assert self_approval.status_code == 403
     assert "LB-second-review" in self_approval.json()["message"]
     # PATCH cannot set the status.
@@ -115,7 +116,7 @@ def test_second_review_by_someone_else(client, headers) -> None:
                            headers=headers("operator", sub="alice", **{"If-Match": current.headers["ETag"]}))
     assert patched.status_code == 422
     approved = client.post(url + "/approve", json={"reason": "criteria met"},
-                           headers=headers("reviewer", sub="rita"))
+                           headers=headers("reviewer", sub="rita", **read_version))
     assert approved.status_code == 200, approved.text
     body = approved.json()
     assert body["status"] == "active"
@@ -123,7 +124,8 @@ def test_second_review_by_someone_else(client, headers) -> None:
     assert body["review_due"] is not None
     # Approving twice is a lifecycle error, not a silent success.
     assert client.post(url + "/approve", json={"reason": "again"},
-                       headers=headers("reviewer", sub="rita")).status_code == 422
+                       headers=headers("reviewer", sub="rita",
+                                       **{"If-Match": approved.headers["ETag"]})).status_code == 422
 
 
 def test_reading_requires_a_purpose_and_is_audited(client, headers) -> None:
@@ -225,3 +227,46 @@ def test_oversized_body_is_413(client, headers) -> None:
     body = entry_body(articulable_facts="x" * 3_000_000)
     response = client.post("/v1/entries", json=body, headers=headers("operator"))
     assert response.status_code == 413
+
+
+LIST_FIELDS = ("names", "documents", "nationalities", "birth_dates", "birth_places",
+               "derogatory_items", "warning_flags", "shared_with")
+
+
+def test_null_for_a_field_an_entry_cannot_lack_is_a_422(client, headers) -> None:
+    """A null list (or legal basis, category, ...) is refused with its field path, not a 500,
+    and nothing changes; leaving a field out keeps it, [] empties a list that may be empty."""
+    entry = _nominate(client, headers)
+    url = f"/v1/entries/{entry['id']}"
+    for field in (*LIST_FIELDS, "legal_basis", "data_subject_category", "contact_point"):
+        response = client.patch(url, json={"reason": "clear it", field: None},
+                                headers=headers("operator", sub="alice", **{"If-Match": '"1"'}))
+        assert response.status_code == 422, (field, response.text)
+        assert response.json()["detail"][0]["loc"] == ["body", field]
+    assert client.get(url, headers=headers("operator")).json()["version"] == 1
+    cleared = client.patch(url, json={"reason": "no flags", "warning_flags": [], "gender": None},
+                           headers=headers("operator", sub="alice", **{"If-Match": '"1"'}))
+    assert cleared.status_code == 200, cleared.text
+    assert (cleared.json()["warning_flags"], cleared.json()["gender"]) == ([], None)
+
+
+def test_an_amendment_that_changes_nothing_writes_no_version(client, headers) -> None:
+    """A PATCH with only a reason, or with the stored values, answers 200 with the entry as it
+    is: no new version, no history row, no alteration in the audit trail."""
+    entry = _nominate(client, headers)
+    url = f"/v1/entries/{entry['id']}"
+    same = {field: entry[field] for field in ("names", "birth_dates", "documents",
+                                                "derogatory_items", "shared_with", "gender")}
+    same["birth_dates"] = [{"date": d["date"]} for d in entry["birth_dates"]]
+    for body in ({"reason": "just a note"}, {"reason": "same values", **same}):
+        response = client.patch(url, json=body,
+                                headers=headers("operator", sub="alice", **{"If-Match": '"1"'}))
+        assert response.status_code == 200, response.text
+        assert response.json()["version"] == 1
+        assert response.headers["ETag"] == '"1"'
+        assert response.json()["updated_at"] == entry["updated_at"]
+    history = client.get(url + "/history", headers=headers("operator")).json()["versions"]
+    assert [v["version"] for v in history] == [1]
+    events = client.get("/v1/audit/events", params={"target_id": entry["id"]},
+                        headers=headers("oversight", agency="dpa")).json()["items"]
+    assert "entry.update" not in {event["action"] for event in events}
