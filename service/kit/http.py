@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Header, Request
-from pydantic import BaseModel, BeforeValidator
+from pydantic import AfterValidator, BaseModel, BeforeValidator
 
+from service.db.base import as_storable_utc
 from service.kit.text import Line
 
 
@@ -47,8 +48,12 @@ def _iso_datetime_only(value: Any) -> Any:
     return value
 
 
-# A date-time query parameter that accepts what its OpenAPI format says and nothing else.
-IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime_only)]
+# A date-time query parameter that accepts what its OpenAPI format says and nothing else, within
+# the years the database can compare with (a 422 naming the parameter, never an overflow 500).
+# The value arrives in UTC; one without an offset is read as UTC.
+IsoDateTime = Annotated[
+    datetime, BeforeValidator(_iso_datetime_only), AfterValidator(as_storable_utc)
+]
 
 Purpose = Annotated[
     Line(500, min_length=3),

@@ -270,3 +270,47 @@ def test_an_amendment_that_changes_nothing_writes_no_version(client, headers) ->
     events = client.get("/v1/audit/events", params={"target_id": entry["id"]},
                         headers=headers("oversight", agency="dpa")).json()["items"]
     assert "entry.update" not in {event["action"] for event in events}
+
+
+def _cursor(*parts: object) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps(parts).encode()).decode().rstrip("=")
+
+
+OUT_OF_RANGE = ("0001-01-01T00:00:00+14:00", "9999-12-31T23:00:00-05:00", "1899-12-31T23:59:59Z",
+                "0001-01-01T00:00:00")
+
+
+def test_date_times_outside_the_storable_years_are_a_422(client, headers) -> None:
+    """A date-time whose conversion to UTC leaves the calendar, or that no backend compares
+    with, is refused naming the parameter, not a 500 (entries, audit events)."""
+    for moment in OUT_OF_RANGE:
+        for path, param, role, agency in (("/v1/entries", "updated_since", "operator", "police"),
+                                          ("/v1/audit/events", "since", "oversight", "dpa"),
+                                          ("/v1/audit/events", "until", "oversight", "dpa")):
+            response = client.get(path, params={param: moment},
+                                  headers=headers(role, agency=agency))
+            assert response.status_code == 422, (path, param, moment, response.text)
+            assert response.json()["detail"][0]["loc"] == ["query", param]
+    for moment in ("1900-01-01T00:00:00Z", "9998-12-31T23:59:59-12:00", "2026-01-01T00:00:00"):
+        response = client.get("/v1/entries", params={"updated_since": moment},
+                              headers=headers("operator"))
+        assert response.status_code == 200, (moment, response.text)
+
+
+def test_cursors_this_service_did_not_issue_are_a_422(client, headers) -> None:
+    """invalid_cursor for out-of-range or naive date-times and ids that are not UUIDs (a NUL
+    character was a PostgreSQL 500)."""
+    an_id = "6f1c2d4e-9a8b-4c3d-8e7f-0a1b2c3d4e5f"
+    bad = [_cursor(moment, an_id) for moment in OUT_OF_RANGE]
+    bad += [_cursor("2026-01-01T00:00:00+00:00", entry_id)
+            for entry_id in ("a\x00b", "x" * 36, an_id.upper(), 42, None)]
+    for cursor in bad:
+        response = client.get("/v1/entries", params={"cursor": cursor}, headers=headers("operator"))
+        assert response.status_code == 422, (cursor, response.text)
+        assert response.json()["error"] == "invalid_cursor"
+    ok = client.get("/v1/entries", params={"cursor": _cursor("2026-01-01T00:00:00+00:00", an_id)},
+                    headers=headers("operator"))
+    assert ok.status_code == 200, ok.text
