@@ -13,6 +13,11 @@ from authlib.jose.errors import JoseError
 from service.auth.roles import Role
 
 
+# More role claims than this is not a real assignment (there are six roles); duplicates of a
+# known role are collapsed.
+MAX_ROLE_CLAIMS = 20
+
+
 class InvalidToken(Exception):
     """The token is missing, malformed, badly signed, expired or not meant for us."""
 
@@ -85,10 +90,14 @@ def validate_token(
         raise InvalidToken("token rejected: 'sub' claim missing or invalid")
     if not isinstance(agency, str) or not agency or len(agency) > 100:
         raise InvalidToken("token rejected: 'agency' claim missing or invalid")
-    if not isinstance(raw_roles, list) or not raw_roles:
+    if (
+        not isinstance(raw_roles, list)
+        or not 0 < len(raw_roles) <= MAX_ROLE_CLAIMS
+        or not all(isinstance(role, str) for role in raw_roles)
+    ):
         raise InvalidToken("token rejected: 'roles' claim missing or invalid")
     try:
-        roles = tuple(Role(role) for role in raw_roles)
+        roles = tuple(dict.fromkeys(Role(role) for role in raw_roles))
     except ValueError:
         raise InvalidToken("token rejected: unknown role") from None
     jti = claims.get("jti")
