@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 import uuid
 from dataclasses import dataclass
@@ -11,7 +13,6 @@ from authlib.jose import JsonWebKey, JsonWebToken
 from authlib.jose.errors import JoseError
 
 from service.auth.roles import Role
-
 
 # More role claims than this is not a real assignment (there are six roles); duplicates of a
 # known role are collapsed.
@@ -57,6 +58,16 @@ def issue_token(
     }
     key = JsonWebKey.import_key(private_jwk)
     return JsonWebToken([header["alg"]]).encode(header, payload, key).decode("ascii")
+
+
+def token_key_id(token: str) -> str | None:
+    """The ``kid`` a token's header names, or None (a malformed token fails validation anyway)."""
+    try:
+        header = json.loads(base64.urlsafe_b64decode(token.split(".", 1)[0][:2000] + "=="))
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None
+    kid = header.get("kid") if isinstance(header, dict) else None
+    return kid if isinstance(kid, str) and len(kid) <= 200 else None
 
 
 def validate_token(
