@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matching.names import prepare_name
 from policies import (
     BirthDate,
     PolicyError,
@@ -64,18 +65,78 @@ def _normal(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+# Identity digests recognise a person delisted through redress when they are nominated again,
+# without keeping their name (RD-no-moot survives erasure). Each name gives a digest of its own
+# and one per birth year; the name is reduced first to the matching engine's consonant keys, so
+# the spelling of a transliteration, a vowel, accents, case, word order, honorifics and the
+# script do not tell two nominations of one person apart.
+NAME_DIGEST, NAME_YEAR_DIGEST = "n:", "y:"
+# A birth-date range wider than this says nothing about which person it is.
+_MAX_RANGE_YEARS = 10
+
+
+def keyed_digest(secret: str, *parts: str) -> str:
+    """The one place identity digests are hashed."""
+    return hashlib.sha256("\x1f".join((secret, *parts)).encode()).hexdigest()
+
+
+def name_key(full_name: str) -> str:
+    """The spelling-insensitive form of a name: its tokens' consonant keys, sorted.
+
+    >>> name_key("Qasim Yusuf Tahiri") == name_key("Tahiry, Kasim Yousef")
+    True
+    """
+    keys = sorted(set(prepare_name(full_name).keys))
+    return " ".join(keys) if keys else _normal(full_name)
+
+
+def birth_years(birth_dates: Iterable[dict[str, Any]]) -> set[int]:
+    """Every year a recorded birth date (or narrow range) allows, whatever its precision."""
+    years: set[int] = set()
+    for item in birth_dates:
+        first = int(str(item.get("date") or "")[:4] or 0)
+        last = int(str(item.get("date_to") or "")[:4] or first)
+        if first and last - first <= _MAX_RANGE_YEARS:
+            years.update(range(first, last + 1))
+    return years
+
+
 def identity_digests(
-    names: Iterable[dict[str, Any]], birth_dates: Iterable[dict[str, Any]], salt: str
+    names: Iterable[dict[str, Any]],
+    birth_dates: Iterable[dict[str, Any]],
+    salt: str,
+    *,
+    year_tolerance: int = 0,
 ) -> list[str]:
-    """Salted digests of every (name, birth date) pair: recognise a person again without
-    keeping the name (RD-no-moot survives erasure)."""
-    dates = sorted({item.get("date") or "" for item in birth_dates}) or [""]
-    digests = {
-        hashlib.sha256(f"{salt}\x1f{_normal(name['full_name'])}\x1f{day}".encode()).hexdigest()
-        for name in names
-        for day in dates
+    """Salted digests of each name alone and of each name with each birth year.
+
+    A nomination is checked with ``year_tolerance=1``, so a birth year off by one still
+    recognises the person (see :func:`same_identity`)."""
+    keys = {name_key(name["full_name"]) for name in names}
+    years = {
+        year + shift
+        for year in birth_years(birth_dates)
+        for shift in range(-year_tolerance, year_tolerance + 1)
+    }
+    digests = {NAME_DIGEST + keyed_digest(salt, "name", key) for key in keys}
+    digests |= {
+        NAME_YEAR_DIGEST + keyed_digest(salt, "name-year", key, str(year))
+        for key in keys
+        for year in years
     }
     return sorted(digests)
+
+
+def same_identity(prior: Iterable[str], candidate: Iterable[str]) -> bool:
+    """Whether two sets of identity digests name one person: a name and a birth year in common,
+    or a name in common when either side records no birth year. A namesake whose birth year is
+    known to differ is somebody else."""
+    prior, candidate = set(prior), set(candidate)
+    prior_dated = {d for d in prior if d.startswith(NAME_YEAR_DIGEST)}
+    candidate_dated = {d for d in candidate if d.startswith(NAME_YEAR_DIGEST)}
+    if prior_dated and candidate_dated:
+        return bool(prior_dated & candidate_dated)
+    return bool((prior - prior_dated) & (candidate - candidate_dated))
 
 
 def facts_fingerprint(articulable_facts: str, derogatory_items: Iterable[dict[str, Any]]) -> str:
@@ -156,11 +217,11 @@ class EntryRules:
         articulable_facts: str,
         items: list[dict[str, Any]],
     ) -> None:
-        digests = set(identity_digests(names, dates, self.settings.relisting_salt))
+        digests = identity_digests(names, dates, self.settings.relisting_salt, year_tolerance=1)
         fingerprint = facts_fingerprint(articulable_facts, items)
         linked = material_ids(items)
         for prior in session.execute(select(RedressDelistingRecord)).scalars():
-            if not digests.intersection(prior.identity_digests):
+            if not same_identity(prior.identity_digests, digests):
                 continue
             with policy_errors():
                 check_relisting(
