@@ -57,23 +57,42 @@ def test_all_missing_fields_are_named_at_once(client, headers) -> None:
 
 
 def test_derogatory_items_need_conduct_and_grading(client, headers) -> None:
-    """DQ-fact-vs-assessment, LB-standard: items are graded and at least one is conduct-based."""
+    """DQ-fact-vs-assessment, LB-standard: items are graded and at least one is conduct-based;
+    each refusal names the rule it enforces."""
+    def refused(body: dict) -> list[dict]:
+        response = client.post("/v1/entries", json=body, headers=headers("operator"))
+        assert response.status_code == 422, response.text
+        return response.json()["detail"]
+
     body = entry_body()
     for item in body["derogatory_items"]:
         item["conduct_based"] = False
-    response = client.post("/v1/entries", json=body, headers=headers("operator"))
-    assert response.status_code == 422
-    assert any(d["loc"][:2] == ["body", "derogatory_items"] for d in response.json()["detail"])
+    [detail] = refused(body)
+    assert (detail["loc"], detail["rule"]) == (["body", "derogatory_items"], "LB-standard")
+
+    [detail] = refused(entry_body(derogatory_items=[]))
+    assert (detail["loc"], detail["rule"]) == (["body", "derogatory_items"], "LB-standard")
 
     body = entry_body()
     del body["derogatory_items"][1]["holding_body"]
-    response = client.post("/v1/entries", json=body, headers=headers("operator"))
-    assert response.status_code == 422
-    assert "holding_body" in response.text
+    [detail] = refused(body)
+    assert detail["loc"][:3] == ["body", "derogatory_items", 1]
+    assert detail["rule"] == "DQ-fact-vs-assessment"
+    assert "holding_body" in detail["msg"]
+
+    for field, value in (("kind", "rumour"), ("source_reliability", "Z"),
+                         ("information_credibility", "9"), ("holding_body", "")):
+        body = entry_body()
+        body["derogatory_items"][0][field] = value
+        [detail] = refused(body)
+        assert detail["loc"][:4] == ["body", "derogatory_items", 0, field], detail
+        assert detail["rule"] == "DQ-fact-vs-assessment", detail
 
     body = entry_body()
-    body["derogatory_items"][0]["kind"] = "rumour"
-    assert client.post("/v1/entries", json=body, headers=headers("operator")).status_code == 422
+    del body["derogatory_items"][0]["source_reliability"]
+    [detail] = refused(body)
+    assert detail["rule"] == "DQ-fact-vs-assessment"
+    assert detail["msg"] == "source_reliability is required (DQ-fact-vs-assessment)"
 
 
 def test_associates_cannot_carry_intrusive_actions(client, headers) -> None:
