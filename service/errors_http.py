@@ -101,8 +101,9 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = dict(getattr(error, "headers", None) or {})
         if error.status_code == 405:
             headers["Allow"] = ", ".join(_allowed_methods(request))
+        code = "payload_too_large" if error.status_code == 413 else "http_error"
         return JSONResponse(
-            {"error": "http_error", "message": str(error.detail), "request_id": _request_id(request)},
+            {"error": code, "message": str(error.detail), "request_id": _request_id(request)},
             status_code=error.status_code, headers=headers or None,
         )
 

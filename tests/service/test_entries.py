@@ -243,9 +243,27 @@ def test_hostile_unicode_is_refused_clearly(client, headers) -> None:
 
 
 def test_oversized_body_is_413(client, headers) -> None:
+    """A body over the limit is a 413 whether its length is declared or it arrives in chunks
+    (FastAPI used to turn the chunked case into a 400), and nothing is written."""
     body = entry_body(articulable_facts="x" * 3_000_000)
-    response = client.post("/v1/entries", json=body, headers=headers("operator"))
-    assert response.status_code == 413
+    declared = client.post("/v1/entries", json=body, headers=headers("operator"))
+    assert declared.status_code == 413
+    assert declared.json()["error"] == "payload_too_large"
+
+    import json
+
+    payload = json.dumps(body).encode()
+
+    def chunks():  # noqa: ANN202  (no Content-Length: httpx sends Transfer-Encoding: chunked)
+        for start in range(0, len(payload), 64 * 1024):
+            yield payload[start:start + 64 * 1024]
+
+    chunked = client.post("/v1/entries", content=chunks(),
+                          headers={**headers("operator"), "Content-Type": "application/json"})
+    assert chunked.status_code == 413, chunked.text
+    assert chunked.json()["error"] == "payload_too_large"
+    assert "exceeds" in chunked.json()["message"]
+    assert client.get("/v1/entries", headers=headers("operator")).json()["items"] == []
 
 
 LIST_FIELDS = ("names", "documents", "nationalities", "birth_dates", "birth_places",
