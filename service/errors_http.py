@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from service.audit.refusals import record_refusal
 from service.errors import ServiceError
 from service.logging import get_logger
 
@@ -84,6 +86,8 @@ def _allowed_methods(request: Request) -> list[str]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, error: ServiceError) -> JSONResponse:
+        # The route's transaction has rolled back by now; a refused write is recorded apart.
+        await run_in_threadpool(record_refusal, request, error)
         return JSONResponse(error.body(_request_id(request)), status_code=error.status_code,
                             headers=error.headers)
 
