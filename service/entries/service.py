@@ -198,13 +198,13 @@ def _require_second_reviewer(session: Session, ctx: Context, entry: Entry, verb:
         )
 
 
-def _check_may_return_to_screening(session: Session, ctx: Context, entry: Entry) -> None:
+def _check_may_return_to_screening(session: Session, ctx: Context, entry: Entry,
+                                   remedy: str) -> None:
     """An entry that was on screening before comes back only within its review period."""
     if entry.review_due is not None and entry.review_due <= utcnow():
         raise RuleViolation(
             "an entry past its review date can only return through a periodic review decision",
-            details=[{"loc": ["path", "entry_id"], "msg": "record a review decision first",
-                      "rule": "RV-review-date"}],
+            details=[{"loc": ["path", "entry_id"], "msg": remedy, "rule": "RV-review-date"}],
         )
     if ctx.rules is not None:
         ctx.rules.check_reinstate(session, entry)
@@ -223,7 +223,9 @@ def approve(session: Session, ctx: Context, entry_id: str, reason: str,
     now = utcnow()
     reapproval = entry.activated_at is not None
     if reapproval:
-        _check_may_return_to_screening(session, ctx, entry)
+        _check_may_return_to_screening(
+            session, ctx, entry, "its review date passed while the amendment awaited approval: "
+            "reject it and nominate the subject again")
     extra: dict[str, Any] = {"reviewed_by": ctx.principal.sub}
     if not reapproval:
         extra["activated_at"] = now
@@ -261,7 +263,7 @@ def reinstate(session: Session, ctx: Context, entry_id: str, reason: str, *,
     entry = _writable(session, ctx, entry_id, expected_version)
     _check_status(entry, {Status.suspended}, "entry.reinstate")
     _require_second_reviewer(session, ctx, entry, "reinstated")
-    _check_may_return_to_screening(session, ctx, entry)
+    _check_may_return_to_screening(session, ctx, entry, "record a review decision first")
     return _transition(session, ctx, entry, to=Status.active, allowed_from={Status.suspended},
                        action="entry.reinstate", reason=reason)
 

@@ -239,12 +239,17 @@ def warn_due(
 def _erasure_for(pack: PolicyPack, entry: Any, lapsed: bool) -> Any:
     start = entry.activated_at or entry.listed_at
     ended = entry.status in (Status.delisted.value, Status.rejected.value, Status.expired.value)
+    # An amended entry awaiting its second review (pending, with the review date of its
+    # listing) still owes that review: its date lapses as an active entry's does.
+    unanswered = entry.status == Status.active.value or (
+        entry.status == Status.pending_review.value and entry.review_due is not None
+    )
     return erasure_due(
         pack,
         expires_at=entry.expires_at or retention_end(pack, start),
         delisted_at=entry.updated_at if ended else None,
-        review_due=entry.review_due if entry.status in LISTED else None,
-        review_decided=not (lapsed or entry.status == Status.active.value),
+        review_due=entry.review_due if entry.status in LISTED or unanswered else None,
+        review_decided=not (lapsed or unanswered),
     )
 
 
