@@ -22,13 +22,15 @@ class ErrorBody(BaseModel):
 _ERROR_DESCRIPTIONS: dict[int, str] = {
     400: "Malformed request",
     401: "Missing or invalid bearer token",
-    403: "The token lacks a required scope",
+    403: "The token lacks a required scope, or a rule forbids this caller the action "
+         "(approving one's own nomination, amending an entry only shared with you)",
     404: "Not found, or not visible to you",
     409: "Conflict with the current state",
     412: "Stale version (If-Match)",
     413: "Request body too large",
     422: "Invalid input or a broken rule, with field paths",
     428: "If-Match required",
+    503: "A dependency is unavailable (e.g. the identity provider's signing keys); retry later",
 }
 
 # Errors are always JSON. The explicit content keeps them documented as application/json on
