@@ -166,4 +166,10 @@ def test_decisions_are_taken_on_the_version_the_reviewer_read(client, headers) -
     current = client.get(url, headers=headers("operator")).json()
     assert current["status"] == "pending_review"
     assert current["version"] == changed.json()["version"]
-    assert _decide(client, headers, current, "approve").status_code == 200
+    approved = _decide(client, headers, current, "approve")
+    assert approved.status_code == 200
+    # Suspending takes an entry off screening and needs no If-Match, but honours a stale one.
+    assert _decide(client, headers, current, "suspend").status_code == 412
+    suspended = client.post(f"{url}/suspend", json={"reason": "hold it"},
+                            headers=headers("reviewer", agency="fusion-cell", sub="rita"))
+    assert suspended.status_code == 200, suspended.text
