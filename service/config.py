@@ -30,6 +30,18 @@ class Settings(BaseSettings):
     # the development signing key, which `watchlist token` uses.
     jwks_file: Path | None = None
     jwks_url: str | None = None
+    jwks_cache_seconds: float = Field(default=300.0, gt=0,
+                                      description="Fetch the JWKS URL again after this long")
+    jwks_refetch_interval_seconds: float = Field(
+        default=30.0, ge=0,
+        description="At most one extra fetch per interval, for a token naming an unknown key "
+        "id (key rotation) or after a failed fetch",
+    )
+    jwks_max_stale_seconds: float = Field(
+        default=3600.0, ge=0,
+        description="While the JWKS URL fails, keep checking tokens against the last good key "
+        "set until it is this old; then answer 503",
+    )
     jwt_issuer: str = "watchlist-dev"
     jwt_audience: str = "watchlist"
     jwt_algorithms: list[str] = ["RS256", "ES256", "EdDSA"]

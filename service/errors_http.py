@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from service.audit.refusals import record_refusal
 from service.errors import ServiceError
 from service.logging import get_logger
 
@@ -26,6 +28,25 @@ FIELD_RULES: dict[str, str] = {
     "data_subject_category": "DQ-subject-category",
     "names": "LB-legal-basis",
 }
+# Inside one derogatory item: its grading and provenance are DQ-fact-vs-assessment (LED Art 7);
+# whether it describes conduct, and what it says, are the listing standard (LB-standard).
+ITEM_FIELD_RULES: dict[str, str] = {
+    "conduct_based": "LB-standard",
+    "text": "LB-standard",
+}
+ITEM_RULE = "DQ-fact-vs-assessment"
+
+
+def _rule_for(loc: list[str | int]) -> str | None:
+    """The legal rule a body field serves. The list of derogatory items as a whole (missing,
+    empty, no conduct-based item) is LB-standard; an item (an assessment without its holding
+    body) and its kind, grading and source are DQ-fact-vs-assessment."""
+    if len(loc) < 2 or loc[0] != "body" or not isinstance(loc[1], str):
+        return None
+    if loc[1] == "derogatory_items" and len(loc) > 2:
+        field = loc[3] if len(loc) > 3 and isinstance(loc[3], str) else None
+        return ITEM_FIELD_RULES.get(field or "", ITEM_RULE)
+    return FIELD_RULES.get(loc[1])
 
 
 def _request_id(request: Request) -> str | None:
@@ -38,12 +59,11 @@ def _clean_validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any
     for error in errors:
         loc = [part if isinstance(part, (str, int)) else str(part) for part in error.get("loc", ())]
         item: dict[str, Any] = {"loc": loc, "msg": error.get("msg", "invalid"), "type": error.get("type")}
-        if len(loc) >= 2 and loc[0] == "body" and isinstance(loc[1], str) and loc[1] in FIELD_RULES:
-            item["rule"] = FIELD_RULES[loc[1]]
+        rule = _rule_for(loc)
+        if rule is not None:
+            item["rule"] = rule
             if error.get("type") == "missing":
-                item["msg"] = f"{loc[1]} is required ({FIELD_RULES[loc[1]]})"
-        if loc and loc[0] == "body" and "derogatory_items" in loc and item.get("rule") is None:
-            item["rule"] = "DQ-fact-vs-assessment"
+                item["msg"] = f"{loc[-1]} is required ({rule})"
         cleaned.append(item)
     return cleaned
 
@@ -66,6 +86,8 @@ def _allowed_methods(request: Request) -> list[str]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, error: ServiceError) -> JSONResponse:
+        # The route's transaction has rolled back by now; a refused write is recorded apart.
+        await run_in_threadpool(record_refusal, request, error)
         return JSONResponse(error.body(_request_id(request)), status_code=error.status_code,
                             headers=error.headers)
 
@@ -83,8 +105,9 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = dict(getattr(error, "headers", None) or {})
         if error.status_code == 405:
             headers["Allow"] = ", ".join(_allowed_methods(request))
+        code = "payload_too_large" if error.status_code == 413 else "http_error"
         return JSONResponse(
-            {"error": "http_error", "message": str(error.detail), "request_id": _request_id(request)},
+            {"error": code, "message": str(error.detail), "request_id": _request_id(request)},
             status_code=error.status_code, headers=headers or None,
         )
 

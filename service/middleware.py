@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import structlog
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.logging import get_logger
@@ -15,8 +16,15 @@ from service.logging import get_logger
 log = get_logger("watchlist.http")
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(HTTPException):
+    """Raised while a body without a declared length is read past the limit.
+
+    An HTTPException, because FastAPI turns any other error raised while it reads the body into
+    a 400 "error parsing the body"; this one it lets through to the error handlers: a 413.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body exceeds {limit} bytes")
 
 
 class RequestContextMiddleware:
@@ -54,7 +62,7 @@ class RequestContextMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise BodyTooLarge()
+                    raise BodyTooLarge(limit)
             return message
 
         async def send_with_id(message: Message) -> None:

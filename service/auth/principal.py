@@ -9,7 +9,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, SecurityScopes
 
 from service.auth.roles import Role, Scope, scopes_for
-from service.auth.tokens import InvalidToken, validate_token
+from service.auth.tokens import InvalidToken, token_key_id, validate_token
 from service.errors import Forbidden, Unauthorized
 
 bearer_scheme = HTTPBearer(
@@ -56,7 +56,7 @@ def authenticated(
     try:
         claims = validate_token(
             credentials.credentials,
-            state.jwks.key_set(),
+            state.jwks.key_set(token_key_id(credentials.credentials)),
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
             algorithms=settings.jwt_algorithms,

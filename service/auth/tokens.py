@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 import uuid
 from dataclasses import dataclass
@@ -11,6 +13,10 @@ from authlib.jose import JsonWebKey, JsonWebToken
 from authlib.jose.errors import JoseError
 
 from service.auth.roles import Role
+
+# More role claims than this is not a real assignment (there are six roles); duplicates of a
+# known role are collapsed.
+MAX_ROLE_CLAIMS = 20
 
 
 class InvalidToken(Exception):
@@ -54,6 +60,16 @@ def issue_token(
     return JsonWebToken([header["alg"]]).encode(header, payload, key).decode("ascii")
 
 
+def token_key_id(token: str) -> str | None:
+    """The ``kid`` a token's header names, or None (a malformed token fails validation anyway)."""
+    try:
+        header = json.loads(base64.urlsafe_b64decode(token.split(".", 1)[0][:2000] + "=="))
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None
+    kid = header.get("kid") if isinstance(header, dict) else None
+    return kid if isinstance(kid, str) and len(kid) <= 200 else None
+
+
 def validate_token(
     token: str,
     key_set: Any,
@@ -85,10 +101,14 @@ def validate_token(
         raise InvalidToken("token rejected: 'sub' claim missing or invalid")
     if not isinstance(agency, str) or not agency or len(agency) > 100:
         raise InvalidToken("token rejected: 'agency' claim missing or invalid")
-    if not isinstance(raw_roles, list) or not raw_roles:
+    if (
+        not isinstance(raw_roles, list)
+        or not 0 < len(raw_roles) <= MAX_ROLE_CLAIMS
+        or not all(isinstance(role, str) for role in raw_roles)
+    ):
         raise InvalidToken("token rejected: 'roles' claim missing or invalid")
     try:
-        roles = tuple(Role(role) for role in raw_roles)
+        roles = tuple(dict.fromkeys(Role(role) for role in raw_roles))
     except ValueError:
         raise InvalidToken("token rejected: unknown role") from None
     jti = claims.get("jti")

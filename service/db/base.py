@@ -53,3 +53,18 @@ Uuid36 = String(36)
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# The years a date-time from outside (a query parameter, a cursor) may have. Converting to UTC
+# must not leave the calendar (year 1 at +14:00 is year 0, 9999-12-31 at -01:00 is year 10000),
+# and every backend must store the result; nothing the service keeps is older than 1900.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 9998
+
+
+def as_storable_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC (a naive one is read as UTC), or ValueError outside the years above."""
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise ValueError(f"the year must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)

@@ -28,6 +28,7 @@ router = APIRouter(prefix="/v1/entries", tags=["entries"], route_class=Transacti
                    responses=ERROR_RESPONSES)
 
 EntryId = Annotated[str, Path(min_length=36, max_length=36, pattern=r"^[0-9a-f-]{36}$")]
+IfMatch = Annotated[str | None, Header(max_length=100, description="The entry's ETag")]
 
 
 def _ctx(request: Request, principal: Principal, purpose: str | None = None) -> service.Context:
@@ -84,7 +85,8 @@ def read_entry(entry_id: EntryId, request: Request, response: Response, session:
 
 
 @router.patch("/{entry_id}", response_model=EntryOut,
-              summary="Amend an entry (If-Match required; a reason is recorded)")
+              summary="Amend an entry (If-Match required; a reason is recorded; a substantive "
+                      "amendment of a listed entry goes back to pending_review)")
 def update_entry(
     entry_id: EntryId,
     body: EntryUpdate,
@@ -92,7 +94,7 @@ def update_entry(
     response: Response,
     session: DbSession,
     principal: EntriesWrite,
-    if_match: Annotated[str | None, Header(max_length=100, description="The entry's ETag")] = None,
+    if_match: IfMatch = None,
 ) -> EntryOut:
     expected = service.parse_if_match(if_match)
     entry = service.update(session, _ctx(request, principal), entry_id, expected, body)
@@ -112,20 +114,30 @@ def entry_history(entry_id: EntryId, request: Request, session: DbSession,
     ])
 
 
-def _decision_route(name: str, summary: str):  # noqa: ANN202
+def _decision_route(name: str, summary: str, *, if_match_required: bool) -> None:
+    """A lifecycle decision. Approving, rejecting and reinstating need If-Match: a reviewer
+    decides on the version they read, never on one changed since (428 without, 412 when stale).
+    Suspending and delisting take an entry off screening and honour If-Match when sent."""
     use_case = getattr(service, name)
 
     def decide(entry_id: EntryId, body: Decision, request: Request, response: Response,
-               session: DbSession, principal: EntriesApprove) -> EntryOut:
-        return _respond(response, use_case(session, _ctx(request, principal), entry_id, body.reason))
+               session: DbSession, principal: EntriesApprove, if_match: IfMatch = None) -> EntryOut:
+        expected = (service.parse_if_match(if_match) if if_match_required or if_match is not None
+                    else None)
+        entry = use_case(session, _ctx(request, principal), entry_id, body.reason,
+                         expected_version=expected)
+        return _respond(response, entry)
 
     decide.__name__ = f"{name}_entry"
     router.add_api_route(f"/{{entry_id}}/{name}", decide, methods=["POST"], response_model=EntryOut,
                          summary=summary)
 
 
-_decision_route("approve", "Activate a nomination (second review by someone else; LB-second-review)")
-_decision_route("reject", "Reject a nomination")
-_decision_route("suspend", "Suspend an active entry from screening")
-_decision_route("reinstate", "Return a suspended entry to screening")
-_decision_route("delist", "Delist an entry")
+_decision_route("approve", "Activate a nomination or an amendment (second review by someone else; "
+                "LB-second-review; If-Match required)", if_match_required=True)
+_decision_route("reject", "Reject a nomination or an amendment (If-Match required)",
+                if_match_required=True)
+_decision_route("suspend", "Suspend an active entry from screening", if_match_required=False)
+_decision_route("reinstate", "Return a suspended entry to screening (second review; If-Match "
+                "required)", if_match_required=True)
+_decision_route("delist", "Delist an entry", if_match_required=False)

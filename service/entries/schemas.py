@@ -258,35 +258,64 @@ class EntryCreate(EntryFields):
     source_ref: Line(200) | None = None
 
 
+def _without_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def unchanged_if_omitted() -> Any:
+    """A PATCH field that may be left out (unchanged) but not set to null: an entry cannot be
+    without it, and an empty list is how a list is cleared. The schema says so (no null, no
+    default); omission is read from ``model_fields_set``."""
+    return Field(default=None, json_schema_extra=_without_default)
+
+
 class EntryUpdate(BaseModel):
-    """A partial amendment. Every field is optional; ``reason`` is not."""
+    """A partial amendment. Every field is optional; ``reason`` is not.
+
+    Only ``gender`` and ``best_interests_justification`` may be set to null (to clear them).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     reason: Paragraphs(2000, min_length=5)
-    names: Annotated[list[NameIn], Field(min_length=1, max_length=200)] | None = None
-    birth_dates: Annotated[list[BirthDateIn], Field(max_length=20)] | None = None
-    birth_places: Annotated[list[Line(200)], Field(max_length=20)] | None = None
+    names: Annotated[list[NameIn], Field(min_length=1, max_length=200)] = unchanged_if_omitted()
+    birth_dates: Annotated[list[BirthDateIn], Field(max_length=20)] = unchanged_if_omitted()
+    birth_places: Annotated[list[Line(200)], Field(max_length=20)] = unchanged_if_omitted()
     gender: Gender | None = None
-    nationalities: Annotated[list[CountryCode], Field(max_length=10)] | None = None
-    documents: Annotated[list[DocumentIn], Field(max_length=50)] | None = None
-    legal_basis: LegalBasis | None = None
-    decision_ref: Line(200) | None = None
-    listing_standard: Line(200) | None = None
-    articulable_facts: Paragraphs(20000, min_length=20) | None = None
-    data_subject_category: DataSubjectCategory | None = None
-    derogatory_items: Annotated[list[DerogatoryItemIn], Field(min_length=1, max_length=100)] | None = None
-    action_on_hit: ActionOnHit | None = None
-    handling_code: HandlingCode | None = None
-    contact_point: Line(300) | None = None
-    warning_flags: Annotated[list[WarningFlag], Field(max_length=10)] | None = None
-    shared_with: Annotated[list[AgencyCode], Field(max_length=100)] | None = None
+    nationalities: Annotated[list[CountryCode], Field(max_length=10)] = unchanged_if_omitted()
+    documents: Annotated[list[DocumentIn], Field(max_length=50)] = unchanged_if_omitted()
+    legal_basis: LegalBasis = unchanged_if_omitted()
+    decision_ref: Line(200) = unchanged_if_omitted()
+    listing_standard: Line(200) = unchanged_if_omitted()
+    articulable_facts: Paragraphs(20000, min_length=20) = unchanged_if_omitted()
+    data_subject_category: DataSubjectCategory = unchanged_if_omitted()
+    derogatory_items: Annotated[list[DerogatoryItemIn], Field(min_length=1, max_length=100)] = (
+        unchanged_if_omitted()
+    )
+    action_on_hit: ActionOnHit = unchanged_if_omitted()
+    handling_code: HandlingCode = unchanged_if_omitted()
+    contact_point: Line(300) = unchanged_if_omitted()
+    warning_flags: Annotated[list[WarningFlag], Field(max_length=10)] = unchanged_if_omitted()
+    shared_with: Annotated[list[AgencyCode], Field(max_length=100)] = unchanged_if_omitted()
     best_interests_justification: Paragraphs(10000) | None = None
+
+    @field_validator(
+        "names", "birth_dates", "birth_places", "nationalities", "documents", "legal_basis",
+        "decision_ref", "listing_standard", "articulable_facts", "data_subject_category",
+        "derogatory_items", "action_on_hit", "handling_code", "contact_point", "warning_flags",
+        "shared_with", mode="before",
+    )
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("cannot be null: leave the field out to keep its current value "
+                             "(send [] to empty a list)")
+        return value
 
     @field_validator("derogatory_items")
     @classmethod
-    def _conduct_based_item(cls, items: list[DerogatoryItemIn] | None) -> list[DerogatoryItemIn] | None:
-        return None if items is None else require_conduct_based(items)
+    def _conduct_based_item(cls, items: list[DerogatoryItemIn]) -> list[DerogatoryItemIn]:
+        return require_conduct_based(items)
 
 
 class Decision(BaseModel):

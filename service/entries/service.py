@@ -134,12 +134,7 @@ def nominate(session: Session, ctx: Context, data: EntryCreate) -> Entry:
 
 def _transition(session: Session, ctx: Context, entry: Entry, *, to: Status, allowed_from: set[Status],
                 action: str, reason: str, extra: dict[str, Any] | None = None) -> Entry:
-    if Status(entry.status) not in allowed_from:
-        raise RuleViolation(
-            f"cannot {action.split('.')[-1]} an entry whose status is {entry.status}",
-            details=[{"loc": ["path", "entry_id"], "msg": f"allowed from: {', '.join(sorted(allowed_from))}",
-                      "rule": "lifecycle"}],
-        )
+    _check_status(entry, allowed_from, action)
     now = utcnow()
     previous = entry.status
     entry.status = to.value
@@ -158,54 +153,124 @@ def _transition(session: Session, ctx: Context, entry: Entry, *, to: Status, all
     return entry
 
 
-def approve(session: Session, ctx: Context, entry_id: str, reason: str,
-            review_due_for: Any = None) -> Entry:
-    """Activate a nomination; only a reviewer who is not the nominator may (LB-second-review)."""
-    entry = repository.get_readable(session, ctx.principal, ctx.review_agency, entry_id, for_update=True)
-    if entry.created_by == ctx.principal.sub or entry.nominating_officer == ctx.principal.sub:
-        raise Forbidden(
-            "a nomination must be approved by a reviewer other than its nominator (LB-second-review)"
+def _check_status(entry: Entry, allowed_from: set[Status], action: str) -> None:
+    if Status(entry.status) not in allowed_from:
+        raise RuleViolation(
+            f"cannot {action.split('.')[-1]} an entry whose status is {entry.status}",
+            details=[{"loc": ["path", "entry_id"], "msg": f"allowed from: {', '.join(sorted(allowed_from))}",
+                      "rule": "lifecycle"}],
         )
+
+
+def _check_version(entry: Entry, expected_version: int | None) -> None:
+    """Optimistic concurrency: a decision or change made on an older version changes nothing."""
+    if expected_version is not None and entry.version != expected_version:
+        raise PreconditionFailed(
+            f"the entry is at version {entry.version}, not {expected_version}: reload it and "
+            "decide or apply your change again",
+            headers={"ETag": etag(entry)},
+        )
+
+
+def _writable(session: Session, ctx: Context, entry_id: str, expected_version: int | None, *,
+              lifecycle: bool = True) -> Entry:
+    entry = repository.get_writable(session, ctx.principal, ctx.review_agency, entry_id,
+                                    lifecycle=lifecycle)
+    _check_version(entry, expected_version)
+    return entry
+
+
+def _require_second_reviewer(session: Session, ctx: Context, entry: Entry, verb: str) -> None:
+    """LB-second-review: nobody puts on screening what they nominated or amended themselves."""
+    actor = ctx.principal.sub
+    if actor in (entry.created_by, entry.nominating_officer):
+        raise Forbidden(
+            f"a nomination must be {verb} by a reviewer other than its nominator "
+            "(LB-second-review)",
+            details=[{"loc": ["path", "entry_id"], "msg": "you nominated this entry",
+                      "rule": "LB-second-review"}],
+        )
+    if actor in repository.editors_since_approval(session, entry.id):
+        raise Forbidden(
+            f"an amendment must be {verb} by a reviewer other than its editor (LB-second-review)",
+            details=[{"loc": ["path", "entry_id"], "msg": "you amended this entry since its last "
+                      "approval", "rule": "LB-second-review"}],
+        )
+
+
+def _check_may_return_to_screening(session: Session, ctx: Context, entry: Entry,
+                                   remedy: str) -> None:
+    """An entry that was on screening before comes back only within its review period."""
+    if entry.review_due is not None and entry.review_due <= utcnow():
+        raise RuleViolation(
+            "an entry past its review date can only return through a periodic review decision",
+            details=[{"loc": ["path", "entry_id"], "msg": remedy, "rule": "RV-review-date"}],
+        )
+    if ctx.rules is not None:
+        ctx.rules.check_reinstate(session, entry)
+
+
+def approve(session: Session, ctx: Context, entry_id: str, reason: str,
+            review_due_for: Any = None, *, expected_version: int | None = None) -> Entry:
+    """Activate a nomination or an amended entry (LB-second-review).
+
+    The approver is neither the nominator nor anyone who amended the entry since its last
+    approval; the nomination rules run again on the entry as it now stands.
+    """
+    entry = _writable(session, ctx, entry_id, expected_version)
+    _check_status(entry, {Status.pending_review}, "entry.approve")
+    _require_second_reviewer(session, ctx, entry, "approved")
     now = utcnow()
-    extra: dict[str, Any] = {"activated_at": now, "reviewed_by": ctx.principal.sub}
-    if ctx.rules is not None and Status(entry.status) is Status.pending_review:
+    reapproval = entry.activated_at is not None
+    if reapproval:
+        _check_may_return_to_screening(
+            session, ctx, entry, "its review date passed while the amendment awaited approval: "
+            "reject it and nominate the subject again")
+    extra: dict[str, Any] = {"reviewed_by": ctx.principal.sub}
+    if not reapproval:
+        extra["activated_at"] = now
+    if ctx.rules is not None:
+        ctx.rules.check_entry(session, entry, now)
         extra.update(ctx.rules.approval_fields(session, ctx.principal, entry, now))
-    else:
+    elif not reapproval:
         extra["review_due"] = review_due_for(entry, now) if review_due_for else now + timedelta(days=365)
     return _transition(session, ctx, entry, to=Status.active, allowed_from={Status.pending_review},
                        action="entry.approve", reason=reason, extra=extra)
 
 
-def reject(session: Session, ctx: Context, entry_id: str, reason: str) -> Entry:
-    entry = repository.get_readable(session, ctx.principal, ctx.review_agency, entry_id, for_update=True)
+def reject(session: Session, ctx: Context, entry_id: str, reason: str, *,
+           expected_version: int | None = None) -> Entry:
+    """Refuse a nomination or an amendment; the entry leaves the list for good."""
+    entry = _writable(session, ctx, entry_id, expected_version)
     if entry.created_by == ctx.principal.sub:
-        raise Forbidden("a nominator cannot decide on their own nomination (LB-second-review)")
+        raise Forbidden("a nominator cannot decide on their own nomination (LB-second-review)",
+                        details=[{"loc": ["path", "entry_id"], "msg": "you nominated this entry",
+                                  "rule": "LB-second-review"}])
     return _transition(session, ctx, entry, to=Status.rejected, allowed_from={Status.pending_review},
                        action="entry.reject", reason=reason, extra={"reviewed_by": ctx.principal.sub})
 
 
-def suspend(session: Session, ctx: Context, entry_id: str, reason: str) -> Entry:
-    entry = repository.get_readable(session, ctx.principal, ctx.review_agency, entry_id, for_update=True)
+def suspend(session: Session, ctx: Context, entry_id: str, reason: str, *,
+            expected_version: int | None = None) -> Entry:
+    entry = _writable(session, ctx, entry_id, expected_version)
     return _transition(session, ctx, entry, to=Status.suspended, allowed_from={Status.active},
                        action="entry.suspend", reason=reason)
 
 
-def reinstate(session: Session, ctx: Context, entry_id: str, reason: str) -> Entry:
-    entry = repository.get_readable(session, ctx.principal, ctx.review_agency, entry_id, for_update=True)
-    if entry.review_due is not None and entry.review_due <= utcnow():
-        raise RuleViolation(
-            "an entry past its review date can only return through a periodic review decision",
-            details=[{"loc": ["path", "entry_id"], "msg": "record a review decision first",
-                      "rule": "RV-review-date"}],
-        )
-    if ctx.rules is not None:
-        ctx.rules.check_reinstate(session, entry)
+def reinstate(session: Session, ctx: Context, entry_id: str, reason: str, *,
+              expected_version: int | None = None) -> Entry:
+    """Return a suspended entry to screening: a second reviewer's decision, as approval is."""
+    entry = _writable(session, ctx, entry_id, expected_version)
+    _check_status(entry, {Status.suspended}, "entry.reinstate")
+    _require_second_reviewer(session, ctx, entry, "reinstated")
+    _check_may_return_to_screening(session, ctx, entry, "record a review decision first")
     return _transition(session, ctx, entry, to=Status.active, allowed_from={Status.suspended},
                        action="entry.reinstate", reason=reason)
 
 
-def delist(session: Session, ctx: Context, entry_id: str, reason: str) -> Entry:
-    entry = repository.get_readable(session, ctx.principal, ctx.review_agency, entry_id, for_update=True)
+def delist(session: Session, ctx: Context, entry_id: str, reason: str, *,
+           expected_version: int | None = None) -> Entry:
+    entry = _writable(session, ctx, entry_id, expected_version)
     return _transition(session, ctx, entry, to=Status.delisted,
                        allowed_from={Status.active, Status.suspended, Status.pending_review},
                        action="entry.delist", reason=reason)
@@ -216,22 +281,18 @@ _SIMPLE_FIELDS = (
     "best_interests_justification",
 )
 _ENUM_FIELDS = ("gender", "data_subject_category", "action_on_hit", "handling_code")
+# Changes a second reviewer need not see again: whom a border officer calls, and which agencies
+# may read the entry. Every other field is what the listing rests on or how it matches.
+ADMINISTRATIVE_FIELDS = frozenset({"contact_point", "shared_with"})
+# Entries that are, or were until suspended, on screening: a substantive amendment takes them
+# back to pending_review until a second reviewer approves it (LB-second-review).
+_REVIEWED = frozenset({Status.active, Status.suspended})
 
 
-def update(session: Session, ctx: Context, entry_id: str, expected_version: int, data: EntryUpdate) -> Entry:
-    """Amend an entry under optimistic concurrency: a stale version changes nothing (412)."""
-    entry = repository.get_readable(session, ctx.principal, ctx.review_agency, entry_id, for_update=True)
-    if entry.version != expected_version:
-        raise PreconditionFailed(
-            f"the entry is at version {entry.version}, not {expected_version}: reload it and "
-            "apply your change again",
-            headers={"ETag": etag(entry)},
-        )
-    if Status(entry.status) in (Status.delisted, Status.rejected, Status.expired):
-        raise RuleViolation(f"an entry whose status is {entry.status} cannot be amended")
+def _stored_changes(data: EntryUpdate) -> dict[str, Any]:
+    """The provided fields as stored columns (the schema refuses null where it means nothing)."""
     changes: dict[str, Any] = {}
-    provided = data.model_fields_set - {"reason"}
-    for field in provided:
+    for field in data.model_fields_set - {"reason", "shared_with"}:
         value = getattr(data, field)
         if field == "names":
             changes["names"] = stored_names(value)
@@ -246,40 +307,72 @@ def update(session: Session, ctx: Context, entry_id: str, expected_version: int,
         elif field == "warning_flags":
             changes["warning_flags"] = [flag.value for flag in value]
         elif field == "legal_basis":
-            if value is None:
-                raise RuleViolation("legal_basis cannot be removed (LB-legal-basis)")
             changes["legal_basis_instrument"] = value.instrument
             changes["legal_basis_article"] = value.article
         elif field in _ENUM_FIELDS:
-            if value is None and field != "gender":
-                raise RuleViolation(f"{field} cannot be removed")
             changes[field] = value.value if value is not None else None
         elif field in _SIMPLE_FIELDS:
-            if value is None and field != "best_interests_justification":
-                raise RuleViolation(f"{field} cannot be removed")
             changes[field] = value
-    for required in ("names", "derogatory_items", "birth_places", "nationalities", "documents",
-                     "birth_dates", "warning_flags"):
-        if required in changes and changes[required] is None:
-            raise RuleViolation(f"{required} cannot be null; send an empty list to clear it")
+    return changes
+
+
+def _shares_wanted(entry: Entry, data: EntryUpdate) -> list[str] | None:
+    """The new sharing list, or None when it is not provided or not different."""
+    if "shared_with" not in data.model_fields_set or data.shared_with is None:
+        return None
+    wanted = [a for a in dict.fromkeys(data.shared_with) if a != entry.originating_agency]
+    return wanted if sorted(wanted) != sorted(share.agency for share in entry.shares) else None
+
+
+def update(session: Session, ctx: Context, entry_id: str, expected_version: int, data: EntryUpdate) -> Entry:
+    """Amend an entry under optimistic concurrency: a stale version changes nothing (412).
+
+    Only the originating agency amends (DQ-owner-accuracy). A substantive amendment of an entry
+    on screening takes it back to ``pending_review``: it stops matching until a reviewer who is
+    neither its nominator nor its editor approves it (LB-second-review), and the nomination
+    rules (CH-minor, RD-no-moot) run on it again. An amendment that changes nothing writes no
+    version: the answer is the entry as it is.
+    """
+    entry = _writable(session, ctx, entry_id, expected_version, lifecycle=False)
+    if Status(entry.status) in (Status.delisted, Status.rejected, Status.expired):
+        raise RuleViolation(f"an entry whose status is {entry.status} cannot be amended")
+    changes = _stored_changes(data)
     _check_associate_action(changes.get("data_subject_category", entry.data_subject_category),
                             changes.get("action_on_hit", entry.action_on_hit))
     changed = sorted(key for key, value in changes.items() if getattr(entry, key) != value)
-    if "shared_with" in provided and data.shared_with is not None:
-        wanted = [a for a in dict.fromkeys(data.shared_with) if a != entry.originating_agency]
-        if sorted(wanted) != sorted(share.agency for share in entry.shares):
-            entry.shares = [EntryShare(agency=agency) for agency in wanted]
-            changed.append("shared_with")
+    shares = _shares_wanted(entry, data)
+    if not changed and shares is None:
+        # Nothing to record as an alteration, but the answer shows the entry: a consultation.
+        record_event(session, ctx.principal, operation="consultation",
+                     action="entry.update_unchanged", target_type="entry", target_id=entry.id, request_id=ctx.request_id,
+                     purpose=data.reason, details={"changed_fields": [], "version": entry.version})
+        return entry
     for key in changed:
-        if key != "shared_with":
-            setattr(entry, key, changes[key])
+        setattr(entry, key, changes[key])
+    if shares is not None:
+        entry.shares = [EntryShare(agency=agency) for agency in shares]
+        changed.append("shared_with")
+    now = utcnow()
+    previous = entry.status
+    substantive = any(key not in ADMINISTRATIVE_FIELDS for key in changed)
+    if substantive and Status(entry.status) in _REVIEWED:
+        entry.status = Status.pending_review.value
+        entry.status_reason = "amended: awaiting a second review"
+        changed.append("status")
     entry.updated_by = ctx.principal.sub
-    entry.updated_at = utcnow()
+    entry.updated_at = now
+    # Every change is in place before the rules query the database, so their autoflush
+    # writes the new version once.
+    if substantive and ctx.rules is not None:
+        ctx.rules.check_entry(session, entry, now)
     session.flush()
     _write_version(session, entry, ctx, change="updated", reason=data.reason, changed_fields=changed)
+    details: dict[str, Any] = {"changed_fields": changed, "version": entry.version}
+    if entry.status != previous:
+        details.update({"from": previous, "to": entry.status})
     record_event(session, ctx.principal, operation="alteration", action="entry.update",
                  target_type="entry", target_id=entry.id, request_id=ctx.request_id,
-                 purpose=data.reason, details={"changed_fields": changed, "version": entry.version})
+                 purpose=data.reason, details=details)
     feed.entry_changed(session, entry, "updated")
     return entry
 
@@ -338,8 +431,8 @@ def parse_if_match(value: str | None) -> int:
 
     if value is None:
         raise PreconditionRequired(
-            "If-Match is required: send the entry's ETag (or version) so a concurrent change is "
-            "not overwritten"
+            "If-Match is required: send the ETag of the version you read, so that you never "
+            "overwrite or decide on a version changed since"
         )
     raw = value.strip()
     if raw.startswith("W/"):

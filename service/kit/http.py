@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Header, Request
-from pydantic import BaseModel, BeforeValidator
+from pydantic import AfterValidator, BaseModel, BeforeValidator
 
+from service.db.base import as_storable_utc
 from service.kit.text import Line
 
 
@@ -21,13 +22,15 @@ class ErrorBody(BaseModel):
 _ERROR_DESCRIPTIONS: dict[int, str] = {
     400: "Malformed request",
     401: "Missing or invalid bearer token",
-    403: "The token lacks a required scope",
+    403: "The token lacks a required scope, or a rule forbids this caller the action "
+         "(approving one's own nomination, amending an entry only shared with you)",
     404: "Not found, or not visible to you",
     409: "Conflict with the current state",
     412: "Stale version (If-Match)",
     413: "Request body too large",
     422: "Invalid input or a broken rule, with field paths",
     428: "If-Match required",
+    503: "A dependency is unavailable (e.g. the identity provider's signing keys); retry later",
 }
 
 # Errors are always JSON. The explicit content keeps them documented as application/json on
@@ -47,8 +50,12 @@ def _iso_datetime_only(value: Any) -> Any:
     return value
 
 
-# A date-time query parameter that accepts what its OpenAPI format says and nothing else.
-IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime_only)]
+# A date-time query parameter that accepts what its OpenAPI format says and nothing else, within
+# the years the database can compare with (a 422 naming the parameter, never an overflow 500).
+# The value arrives in UTC; one without an offset is read as UTC.
+IsoDateTime = Annotated[
+    datetime, BeforeValidator(_iso_datetime_only), AfterValidator(as_storable_utc)
+]
 
 Purpose = Annotated[
     Line(500, min_length=3),

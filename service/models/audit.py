@@ -26,7 +26,7 @@ class AuditEvent(Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     actor_sub: Mapped[str] = mapped_column(String(200), index=True)
     actor_agency: Mapped[str] = mapped_column(String(100))
-    actor_role: Mapped[str] = mapped_column(String(40))
+    actor_role: Mapped[str] = mapped_column(String(200))  # every role, comma-joined (0005)
     # LED Art 25 operation: collection, alteration, consultation, disclosure, combination, erasure.
     operation: Mapped[str] = mapped_column(String(20), index=True)
     action: Mapped[str] = mapped_column(String(60), index=True)  # e.g. entry.create

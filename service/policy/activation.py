@@ -49,9 +49,12 @@ def activation(
     action_on_hit: str | None,
     birth_dates: Iterable[dict[str, Any]],
     now: datetime,
+    first_activated_at: datetime | None = None,
 ) -> Activation:
     """review_due from category, action code and minor status; expires_at = now + the pack's
-    retention cap (a first activation starts the cap)."""
+    retention cap (a first activation starts the cap). ``first_activated_at`` is set when an
+    entry that was active before is approved again after an amendment: its review period is
+    bounded from its first activation, as a reviewed extension's would be."""
     minor = is_minor(birth_dates_of(birth_dates), now)
     with policy_errors():
         due = review_due(
@@ -60,6 +63,6 @@ def activation(
             action_code=action_code(action_on_hit),
             is_minor=minor,
             period_start=now,
-            first_activated_at=now,
+            first_activated_at=first_activated_at or now,
         )
     return Activation(now, due.value, retention_end(pack, now), minor, due.decided_by)

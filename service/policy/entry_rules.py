@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matching.names import prepare_name
 from policies import (
     BirthDate,
     PolicyError,
@@ -62,18 +63,78 @@ def _normal(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+# Identity digests recognise a person delisted through redress when they are nominated again,
+# without keeping their name (RD-no-moot survives erasure). Each name gives a digest of its own
+# and one per birth year; the name is reduced first to the matching engine's consonant keys, so
+# the spelling of a transliteration, a vowel, accents, case, word order, honorifics and the
+# script do not tell two nominations of one person apart.
+NAME_DIGEST, NAME_YEAR_DIGEST = "n:", "y:"
+# A birth-date range wider than this says nothing about which person it is.
+_MAX_RANGE_YEARS = 10
+
+
+def keyed_digest(secret: str, *parts: str) -> str:
+    """The one place identity digests are hashed: a keyed HMAC (``relisting_digest``)."""
+    return relisting_digest("\x1f".join(parts), secret)
+
+
+def name_key(full_name: str) -> str:
+    """The spelling-insensitive form of a name: its tokens' consonant keys, sorted.
+
+    >>> name_key("Qasim Yusuf Tahiri") == name_key("Tahiry, Kasim Yousef")
+    True
+    """
+    keys = sorted(set(prepare_name(full_name).keys))
+    return " ".join(keys) if keys else _normal(full_name)
+
+
+def birth_years(birth_dates: Iterable[dict[str, Any]]) -> set[int]:
+    """Every year a recorded birth date (or narrow range) allows, whatever its precision."""
+    years: set[int] = set()
+    for item in birth_dates:
+        first = int(str(item.get("date") or "")[:4] or 0)
+        last = int(str(item.get("date_to") or "")[:4] or first)
+        if first and last - first <= _MAX_RANGE_YEARS:
+            years.update(range(first, last + 1))
+    return years
+
+
 def identity_digests(
-    names: Iterable[dict[str, Any]], birth_dates: Iterable[dict[str, Any]], salt: str
+    names: Iterable[dict[str, Any]],
+    birth_dates: Iterable[dict[str, Any]],
+    salt: str,
+    *,
+    year_tolerance: int = 0,
 ) -> list[str]:
-    """Salted digests of every (name, birth date) pair: recognise a person again without
-    keeping the name (RD-no-moot survives erasure)."""
-    dates = sorted({item.get("date") or "" for item in birth_dates}) or [""]
-    digests = {
-        relisting_digest(f"{_normal(name['full_name'])}\x1f{day}", salt)
-        for name in names
-        for day in dates
+    """Salted digests of each name alone and of each name with each birth year.
+
+    A nomination is checked with ``year_tolerance=1``, so a birth year off by one still
+    recognises the person (see :func:`same_identity`)."""
+    keys = {name_key(name["full_name"]) for name in names}
+    years = {
+        year + shift
+        for year in birth_years(birth_dates)
+        for shift in range(-year_tolerance, year_tolerance + 1)
+    }
+    digests = {NAME_DIGEST + keyed_digest(salt, "name", key) for key in keys}
+    digests |= {
+        NAME_YEAR_DIGEST + keyed_digest(salt, "name-year", key, str(year))
+        for key in keys
+        for year in years
     }
     return sorted(digests)
+
+
+def same_identity(prior: Iterable[str], candidate: Iterable[str]) -> bool:
+    """Whether two sets of identity digests name one person: a name and a birth year in common,
+    or a name in common when either side records no birth year. A namesake whose birth year is
+    known to differ is somebody else."""
+    prior, candidate = set(prior), set(candidate)
+    prior_dated = {d for d in prior if d.startswith(NAME_YEAR_DIGEST)}
+    candidate_dated = {d for d in candidate if d.startswith(NAME_YEAR_DIGEST)}
+    if prior_dated and candidate_dated:
+        return bool(prior_dated & candidate_dated)
+    return bool((prior - prior_dated) & (candidate - candidate_dated))
 
 
 def facts_fingerprint(articulable_facts: str, derogatory_items: Iterable[dict[str, Any]]) -> str:
@@ -98,12 +159,46 @@ class EntryRules:
     def check_nomination(
         self, session: Session, principal: Principal, data: Any, now: datetime
     ) -> None:
-        """CH-minor: a minor's nomination carries a best-interests justification.
+        """The listing rules on a nomination's body (see :meth:`check_listing`)."""
+        self.check_listing(
+            session,
+            names=[name.model_dump() for name in data.names],
+            dates=[item.model_dump() for item in data.birth_dates],
+            articulable_facts=data.articulable_facts,
+            items=[item.model_dump(mode="json") for item in data.derogatory_items],
+            best_interests_justification=data.best_interests_justification,
+            now=now,
+        )
+
+    def check_entry(self, session: Session, entry: Entry, now: datetime) -> None:
+        """The listing rules again on an entry as it stands: after a substantive amendment and
+        at approval, so facts changed after the nomination cannot slip past them."""
+        self.check_listing(
+            session,
+            names=entry.names,
+            dates=entry.birth_dates,
+            articulable_facts=entry.articulable_facts,
+            items=entry.derogatory_items,
+            best_interests_justification=entry.best_interests_justification,
+            now=now,
+        )
+
+    def check_listing(
+        self,
+        session: Session,
+        *,
+        names: list[dict[str, Any]],
+        dates: list[dict[str, Any]],
+        articulable_facts: str,
+        items: list[dict[str, Any]],
+        best_interests_justification: str | None,
+        now: datetime,
+    ) -> None:
+        """CH-minor: a minor's entry carries a best-interests justification.
         RD-no-moot: a person delisted through redress needs new material to be listed again."""
-        dates = [item.model_dump() for item in data.birth_dates]
         if (
             is_minor(birth_dates_of(dates), now)
-            and not (data.best_interests_justification or "").strip()
+            and not (best_interests_justification or "").strip()
         ):
             with policy_errors():
                 validate_minor_nomination(
@@ -111,11 +206,9 @@ class EntryRules:
                     best_interests_justification=None,
                     approver_id=None,
                     approver_is_senior=False,
-                    nominator_id=principal.sub,
+                    nominator_id="",
                 )
-        names = [name.model_dump() for name in data.names]
-        items = [item.model_dump(mode="json") for item in data.derogatory_items]
-        self.check_relisting(session, names, dates, data.articulable_facts, items)
+        self.check_relisting(session, names, dates, articulable_facts, items)
 
     def check_relisting(
         self,
@@ -125,11 +218,11 @@ class EntryRules:
         articulable_facts: str,
         items: list[dict[str, Any]],
     ) -> None:
-        digests = set(identity_digests(names, dates, self.relisting_key))
+        digests = set(identity_digests(names, dates, self.relisting_key, year_tolerance=1))
         fingerprint = facts_fingerprint(articulable_facts, items)
         linked = material_ids(items)
         for prior in session.execute(select(RedressDelistingRecord)).scalars():
-            if not digests.intersection(prior.identity_digests):
+            if not same_identity(prior.identity_digests, digests):
                 continue
             with policy_errors():
                 check_relisting(
@@ -159,13 +252,20 @@ class EntryRules:
     def approval_fields(
         self, session: Session, principal: Principal, entry: Entry, now: datetime
     ) -> dict[str, Any]:
-        """CH-minor senior approval; review_due and expires_at from the pack (RV-review-date)."""
+        """CH-minor senior approval; review_due and expires_at from the pack (RV-review-date).
+
+        A first activation starts the review period and the retention clock. Re-approving an
+        amended entry keeps both: it may bring the review date forward (the amendment made the
+        subject a minor, or chose a category reviewed sooner), never push it back, because an
+        extension needs a recorded review decision (RV-extension-record).
+        """
         minor = entry_is_minor(entry, now)
         if minor and not principal.has(Scope.entries_approve_minor):
             raise Forbidden(
                 "an entry on a minor must be approved by a senior reviewer "
                 "(scope entries:approve-minor; CH-minor)"
             )
+        first_activation = entry.activated_at is None
         with policy_errors():
             validate_minor_nomination(
                 subject_is_minor=minor,
@@ -182,10 +282,15 @@ class EntryRules:
             action_on_hit=entry.action_on_hit,
             birth_dates=entry.birth_dates,
             now=now,
+            first_activated_at=None if first_activation else entry.activated_at,
         )
         state = policy_state(session, entry.id, now)
         state.is_minor = clock.is_minor
         state.minor_checked_at = now
         state.pack_id, state.pack_version = clock.decided_by.id, clock.decided_by.version
         state.updated_at = now
-        return {"review_due": clock.review_due, "expires_at": clock.expires_at}
+        if first_activation:
+            return {"review_due": clock.review_due, "expires_at": clock.expires_at}
+        if entry.review_due is None or clock.review_due < entry.review_due:
+            return {"review_due": clock.review_due}
+        return {}

@@ -261,14 +261,18 @@ def warn_due(
 
 def _erasure_for(pack: PolicyPack, entry: Any, lapsed_at: datetime | None) -> ErasureDue:
     """When this entry's data must go. The review date of a listed entry is always its current,
-    unanswered one (a review decision moves it), active or suspended alike. An ended entry that
-    lapsed counts its grace period from the lapse, on the run's clock."""
+    unanswered one (a review decision moves it), active or suspended alike; so is that of an
+    amended entry awaiting its second review (pending, with the review date of its listing).
+    An ended entry that lapsed counts its grace period from the lapse, on the run's clock."""
     ended = entry.status in ENDED
+    owes_review = entry.status in LISTED or (
+        entry.status == Status.pending_review.value and entry.review_due is not None
+    )
     return erasure_due(
         pack,
         expires_at=entry.expires_at or retention_end(pack, entry.activated_at or entry.listed_at),
         delisted_at=(lapsed_at or entry.updated_at) if ended else None,
-        review_due=entry.review_due if entry.status in LISTED else None,
+        review_due=entry.review_due if owes_review else None,
         review_decided=False,
         nominated_at=entry.listed_at if entry.activated_at is None else None,
     )

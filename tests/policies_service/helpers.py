@@ -67,11 +67,15 @@ def approve(
     *,
     role: str = "reviewer",  # noqa: ANN001
     expect: int = 200,
+    version: int = 1,
 ) -> dict:
+    """Approve as the fusion cell; ``version`` is the one the reviewer read (If-Match)."""
     response = client.post(
         f"/v1/entries/{entry_id}/approve",
         json={"reason": "meets the standard"},
-        headers=headers(role, agency="fusion-cell", sub=f"{role}-1"),
+        headers=headers(
+            role, agency="fusion-cell", sub=f"{role}-1", **{"If-Match": f'"{version}"'}
+        ),
     )
     assert response.status_code == expect, response.text
     return response.json()

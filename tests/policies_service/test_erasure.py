@@ -46,6 +46,16 @@ def _leave_traces_everywhere(client, headers, entry: dict) -> None:  # noqa: ANN
         },
     )
     assert patch.status_code == 200, patch.text
+    # An amendment of a listed entry goes back to a second review (LB-second-review).
+    reapproved = client.post(
+        f"/v1/entries/{entry_id}/approve",
+        json={"reason": "amendment checked"},
+        headers={
+            **headers("reviewer", agency="fusion-cell", sub="rev-1"),
+            "If-Match": patch.headers["ETag"],
+        },
+    )
+    assert reapproved.status_code == 200, reapproved.text
     review = client.post(
         f"/v1/entries/{entry_id}/reviews",
         json={

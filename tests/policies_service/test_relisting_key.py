@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from service.config import ConfigurationError
-from service.policy.entry_rules import identity_digests
+from service.policy.entry_rules import identity_digests, name_key
 from service.policy.relisting import KEY_FILE, PUBLIC_DEFAULT, load_relisting_key
 from tests.policies_service.helpers import listed
 from tests.service.factories import entry_body
@@ -59,8 +59,11 @@ def test_stored_identity_digests_are_keyed_not_dictionary_reversible_RD_no_moot(
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     key = key_file.read_text("utf-8").strip()
     assert stored == set(identity_digests(body["names"], body["birth_dates"], key))
-    one = hmac.new(key.encode(), b"qasim yusuf tahiri\x1f1984-07-14", hashlib.sha256)
-    assert one.hexdigest() in stored
+    # A name is digested by its spelling-insensitive key (service.policy.entry_rules.name_key),
+    # alone and with each birth year: the HMAC of that text under the key is what is stored.
+    one = hmac.new(key.encode(), f"name-year\x1f{name_key('Qasim Yusuf Tahiri')}\x1f1984".encode(),
+                   hashlib.sha256)
+    assert "y:" + one.hexdigest() in stored
     dictionary = {
         hashlib.sha256(f"{PUBLIC_DEFAULT}\x1f{name}\x1f1984-07-14".encode()).hexdigest()
         for name in ("qasim yusuf tahiri", "قاسم يوسف طاهري", "abu harith al-tahiri")

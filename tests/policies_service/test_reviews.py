@@ -60,7 +60,7 @@ def test_overdue_entry_is_suspended_audited_and_the_run_is_idempotent(app, clien
     response = client.post(
         f"/v1/entries/{entry['id']}/reinstate",
         json={"reason": "back please"},
-        headers=headers("reviewer", agency="fusion-cell"),
+        headers=headers("reviewer", agency="fusion-cell", **{"If-Match": f'"{after["version"]}"'}),
     )
     assert response.status_code == 422
     response = client.post(

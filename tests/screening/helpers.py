@@ -18,7 +18,8 @@ def active_entry(client: Any, headers: Callable[..., dict[str, str]], **override
     assert created.status_code == 201, created.text
     entry = created.json()
     approved = client.post(f"/v1/entries/{entry['id']}/approve", json={"reason": "criteria met"},
-                           headers=headers("reviewer", agency="fusion-cell", sub="rita"))
+                           headers=headers("reviewer", agency="fusion-cell", sub="rita",
+                                           **{"If-Match": created.headers["ETag"]}))
     assert approved.status_code == 200, approved.text
     return approved.json()
 

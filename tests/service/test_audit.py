@@ -52,7 +52,8 @@ def _workflow(client, headers) -> str:  # noqa: ANN001
     assert created.status_code == 201, created.text
     url = f"/v1/entries/{created.json()['id']}"
     assert client.post(url + "/approve", json={"reason": "criteria met"},
-                       headers=headers("reviewer", sub="rita")).status_code == 200
+                       headers=headers("reviewer", sub="rita",
+                                       **{"If-Match": created.headers["ETag"]})).status_code == 200
     etag = client.get(url, headers=headers("operator")).headers["ETag"]
     assert client.patch(url, json={"reason": "new place", "birth_places": ["Other Town"]},
                         headers=headers("operator", **{"If-Match": etag})).status_code == 200

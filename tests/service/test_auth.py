@@ -65,6 +65,9 @@ INVALID_CLAIMS = [
         ("roles not a list", {"roles": "operator"}),
         ("empty roles", {"roles": []}),
         ("unknown role", {"roles": ["superuser"]}),
+        ("unknown role beside a known one", {"roles": ["operator", "superuser"]}),
+        ("role not a string", {"roles": [["operator"]]}),
+        ("absurdly many roles", {"roles": ["operator"] * 21}),
         ("missing subject", {"sub": None}),
         ("missing expiry", {"exp": None}),
 ]
@@ -151,3 +154,23 @@ def test_operator_cannot_approve(client, headers) -> None:
     path = f"{ENTRIES}/{uuid.uuid4()}/approve"
     response = client.post(path, json={"reason": "not my job"}, headers=headers("operator"))
     assert response.status_code == 403
+
+
+ALL_ROLES = ["admin", "border", "operator", "oversight", "reviewer", "senior_reviewer"]
+
+
+def test_every_role_at_once_is_recorded_in_full(client, signing_key) -> None:
+    """LG-input-control: a token holding every role writes and is audited with all of them (the
+    56-character role list overflowed a 40-character column on PostgreSQL: a 500); duplicate
+    role claims count once."""
+    everything = {"Authorization": f"Bearer {_signed(signing_key, _claims(roles=ALL_ROLES))}"}
+    from tests.service.factories import entry_body
+
+    created = client.post(ENTRIES, json=entry_body(), headers=everything)
+    assert created.status_code == 201, created.text
+    twice = _signed(signing_key, _claims(sub="bob", roles=["operator", "operator", "operator"]))
+    assert client.post(ENTRIES, json=entry_body(),
+                       headers={"Authorization": f"Bearer {twice}"}).status_code == 201
+    events = client.get("/v1/audit/events", params={"action": "entry.nominate"},
+                        headers={**everything, "X-Purpose": "role recording check"}).json()
+    assert [event["actor_role"] for event in events["items"]] == [",".join(ALL_ROLES), "operator"]

@@ -55,10 +55,12 @@ def test_workflow_leaves_no_personal_data_in_logs_or_errors(settings, headers, c
                        headers=headers("operator", sub="alice"))
         assert created.status_code == 201, created.text
         url = f"/v1/entries/{created.json()['id']}"
+        nominated = {"If-Match": created.headers["ETag"]}
         assert call("POST", url + "/approve", json={"reason": "self approval"},
-                    headers=headers(["operator", "reviewer"], sub="alice")).status_code == 403
+                    headers=headers(["operator", "reviewer"], sub="alice", **nominated)
+                    ).status_code == 403
         assert call("POST", url + "/approve", json={"reason": "criteria met"},
-                    headers=headers("reviewer", sub="rita")).status_code == 200
+                    headers=headers("reviewer", sub="rita", **nominated)).status_code == 200
         read = call("GET", url, headers=headers("operator", sub="carol"))
         assert read.status_code == 200
         assert call("GET", url, headers=headers("operator", purpose=None)).status_code == 422
