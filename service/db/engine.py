@@ -8,6 +8,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+# Execution option of a connection whose transaction only reads (see make_engine).
+READ_ONLY = "watchlist_read_only"
+
 
 def normalise_url(url: str) -> str:
     """Plain ``postgresql://`` would pick psycopg2, which we do not ship: use psycopg 3."""
@@ -45,11 +48,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A transaction that only reads (READ_ONLY) must not queue behind a long write, such
+            # as the group commit of a 1,000-traveller manifest: in WAL mode a deferred reader
+            # never waits for the write lock.
+            read_only = conn.get_execution_options().get(READ_ONLY, False)
+            conn.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     url = normalise_url(url)
-    kwargs.setdefault("hide_parameters", True)  # bound values are personal data: keep them out of errors
+    # Bound values are personal data: keep them out of errors.
+    kwargs.setdefault("hide_parameters", True)
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("pool_size", 10)

@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.exc import DBAPIError
 
 from service.auth.principal import Principal, ScreeningsDecide, ScreeningsRun
+from service.db.engine import READ_ONLY
 from service.db.session import DbSession
 from service.errors import ServiceUnavailable
 from service.kit.http import ERROR_RESPONSES, Purpose, request_id
@@ -130,6 +131,8 @@ def _run(request: Request, session: Any, principal: Principal, purpose: str,
          manifest_ref: str | None) -> tuple[list[screening.PreparedScreening], screening.ListState]:
     runtime: Runtime = runtime_of(request)
     ctx = _ctx(request, principal, purpose)
+    # Only reads happen in this transaction (the writer thread records the screening).
+    session.connection(execution_options={READ_ONLY: True})
     state = current_state(session, runtime)
 
     def load(entry_ids: set[str], identities: list[Any]) -> screening.Suppressions:
