@@ -63,6 +63,12 @@ DISCRIMINATING_SHARE = 0.5
 REFINE_POOL = 3000
 # Cost of a token present on one side only, as in names-v1.
 OMISSION_COST = 0.3
+# Query tokens whose similar indexed tokens are remembered (see _similar_tokens).
+TOKEN_CACHE_SIZE = 50_000
+# Blocks with at least this many postings are kept gathered (see _postings), up to this many
+# postings in all (12 bytes each).
+CACHED_POSTINGS_MIN = 5_000
+POSTINGS_CACHE_BUDGET = 8_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,54 +129,82 @@ def token_blocks(store: Store, name: PreparedName) -> list[TokenBlock]:
         if signature in seen or not key:
             continue
         seen.add(signature)
-        fuzzy: set[int] = set()
-        if len(key) >= MIN_FUZZY_KEY_LENGTH - 1:
-            variants = [key, *deletions(key)] if len(key) >= MIN_FUZZY_KEY_LENGTH else [key]
-            for variant in variants:
-                fuzzy.update(store.fuzzy.get(variant, ()))
-        exact = store.key_ids.get(key)
-        fuzzy.discard(exact)
-        group_keys = [k for k in (store.key_ids.get(f"{GROUP_KEY_PREFIX}{g}") for g in groups)
-                      if k is not None]
-        key_tokens = store.key_tokens
-        exact_tokens = set(key_tokens[exact]) if exact is not None else set()
-        group_tokens = set().union(*(key_tokens[k] for k in group_keys))
-        spelling = getattr(part, "folded", text)
-        # A full token matches an initial on the other side (Aleksandr S. / Aleksandr Shibli).
-        initials = store.initial_tokens(spelling[:1]) if len(text) > 1 else set()
-        # Floors: the least similarity the path that found a token guarantees, best first.
-        segments = [(group_tokens, GROUP_QUALITY), (exact_tokens, SAME_KEY_QUALITY),
-                    (initials, INITIAL_QUALITY),
-                    (set().union(store.spelling_neighbours(spelling),
-                                 *(key_tokens[k] for k in fuzzy)), 0.0)]
-        ordered: list[int] = []
-        floors: list[float] = []
-        taken: set[int] = set()
-        for members, quality in segments:
-            fresh = members - taken
-            taken |= fresh
-            ordered.extend(fresh)
-            floors.extend([quality] * len(fresh))
-        if not ordered:
+        found = _similar_tokens(store, text, key, groups, part, signature)
+        if found is None:
             continue
-        tokens = np.array(ordered, dtype=np.int64)
-        floor = np.array(floors, dtype=np.float32)
-        texts = store.token_texts.data[tokens]
-        qualities = np.maximum(_token_similarity(text, texts), floor)
-        qualities[texts == text] = 1.0
-        if part is not text:
-            _exact_borderline(store, part, tokens, qualities)
-        keep = qualities >= MIN_TOKEN_QUALITY
-        tokens, qualities = tokens[keep], qualities[keep]
-        if not len(tokens):
-            continue
+        tokens, qualities, skeletons = found
         df = store.key_df.data
-        skeletons = [exact] if exact is not None else sorted(fuzzy)
         frequency = max(int(df[k]) for k in skeletons) if skeletons else 0
         size = int(store.token_postings.data[tokens].sum())
         weight = store.weight_of_df(frequency) * factor
         blocks.append(TokenBlock(weight, tokens, qualities, size))
     return blocks
+
+
+def _similar_tokens(store: Store, text: str, key: str, groups, part, signature: tuple):
+    """The indexed tokens similar to one query token, their similarity, and the skeleton keys
+    whose frequency sets the token's rarity; None if there are none.
+
+    Memoised per store while its vocabulary is unchanged: border traffic repeats the same name
+    parts endlessly, and this lookup (fuzzy keys, equivalence groups, vectorised similarity)
+    depends only on which tokens exist, never on which records hold them.
+    """
+    cache_key = (signature, part)
+    version = store.vocabulary_size
+    cached = store.token_cache.get(cache_key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    found = _find_similar_tokens(store, text, key, groups, part)
+    if len(store.token_cache) >= TOKEN_CACHE_SIZE:
+        store.token_cache.clear()  # a bounded memo, as in the name engine
+    store.token_cache[cache_key] = (version, found)
+    return found
+
+
+def _find_similar_tokens(store: Store, text: str, key: str, groups, part):
+    fuzzy: set[int] = set()
+    if len(key) >= MIN_FUZZY_KEY_LENGTH - 1:
+        variants = [key, *deletions(key)] if len(key) >= MIN_FUZZY_KEY_LENGTH else [key]
+        for variant in variants:
+            fuzzy.update(store.fuzzy.get(variant, ()))
+    exact = store.key_ids.get(key)
+    fuzzy.discard(exact)
+    group_keys = [k for k in (store.key_ids.get(f"{GROUP_KEY_PREFIX}{g}") for g in groups)
+                  if k is not None]
+    key_tokens = store.key_tokens
+    exact_tokens = set(key_tokens[exact]) if exact is not None else set()
+    group_tokens = set().union(*(key_tokens[k] for k in group_keys))
+    spelling = getattr(part, "folded", text)
+    # A full token matches an initial on the other side (Aleksandr S. / Aleksandr Shibli).
+    initials = store.initial_tokens(spelling[:1]) if len(text) > 1 else set()
+    # Floors: the least similarity the path that found a token guarantees, best first.
+    segments = [(group_tokens, GROUP_QUALITY), (exact_tokens, SAME_KEY_QUALITY),
+                (initials, INITIAL_QUALITY),
+                (set().union(store.spelling_neighbours(spelling),
+                             *(key_tokens[k] for k in fuzzy)), 0.0)]
+    ordered: list[int] = []
+    floors: list[float] = []
+    taken: set[int] = set()
+    for members, quality in segments:
+        fresh = members - taken
+        taken |= fresh
+        ordered.extend(fresh)
+        floors.extend([quality] * len(fresh))
+    if not ordered:
+        return None
+    tokens = np.array(ordered, dtype=np.int64)
+    floor = np.array(floors, dtype=np.float32)
+    texts = store.token_texts.data[tokens]
+    qualities = np.maximum(_token_similarity(text, texts), floor)
+    qualities[texts == text] = 1.0
+    if part is not text:
+        _exact_borderline(store, part, tokens, qualities)
+    keep = qualities >= MIN_TOKEN_QUALITY
+    tokens, qualities = tokens[keep], qualities[keep]
+    if not len(tokens):
+        return None
+    skeletons = [exact] if exact is not None else sorted(fuzzy)
+    return tokens, qualities, skeletons
 
 
 class _Scratch(threading.local):
@@ -193,7 +227,27 @@ _scratch = _Scratch()
 
 
 def _postings(store: Store, block: TokenBlock) -> tuple[np.ndarray, np.ndarray]:
-    """Slots and qualities of a block, best quality last so it wins when a slot repeats."""
+    """Slots and qualities of a block, best quality last so it wins when a slot repeats.
+
+    Long blocks (common name parts: hundreds of spellings of Mohammed) are kept while no record
+    changes, so a common name is gathered once, not on every search."""
+    if block.size < CACHED_POSTINGS_MIN:
+        return _gather(store, block)
+    cache_key = block.tokens.tobytes()
+    version = store.mutations
+    cached = store.postings_cache.get(cache_key)
+    if cached is not None and cached[0] == version:
+        return cached[1], cached[2]
+    slots, qualities = _gather(store, block)
+    if store.postings_cached + len(slots) > POSTINGS_CACHE_BUDGET:
+        store.postings_cache.clear()
+        store.postings_cached = 0
+    store.postings_cache[cache_key] = (version, slots, qualities)
+    store.postings_cached += len(slots)
+    return slots, qualities
+
+
+def _gather(store: Store, block: TokenBlock) -> tuple[np.ndarray, np.ndarray]:
     order = np.argsort(block.qualities, kind="stable")
     tokens, qualities = block.tokens[order].tolist(), block.qualities[order]
     chunks = [store.postings[t].tobytes() for t in tokens]

@@ -107,6 +107,15 @@ class Store:
         self.token_postings = Column(np.int32)  # token record -> length of its postings
         self.token_factor = Column(np.float32)  # token record -> weight factor (initials...)
         self.initials: dict[str, array.array] = {}  # letter -> token records of that initial
+        # Search-side memos (matching.blocking): valid while the vocabulary, respectively the
+        # records, are unchanged. Each counter is bumped after its change is complete, and a
+        # memo is tagged with the value read before it was computed, so a memo computed while
+        # a change was in progress is never reused after that change.
+        self.vocabulary_size = 0
+        self.mutations = 0
+        self.token_cache: dict = {}
+        self.postings_cache: dict = {}
+        self.postings_cached = 0
         self.token_parts = Column(object)  # token record -> the name engine's Part, if any
         # token record -> how its script spelled it (WRITINGS index): the blocking's rough
         # similarity is only a poor guide across kinds of script.
@@ -242,6 +251,7 @@ class Store:
                 self.key_tokens[block_key].append(record_id)
             self.text_key.setdefault(values[self._text_field_index], key_id)
             self.token_record_ids[values] = record_id
+            self.vocabulary_size += 1  # after the record is complete: memos built on it are valid
         return record_id
 
     def _intern(self, value):
@@ -291,6 +301,7 @@ class Store:
         """Make an appended record visible to searches."""
         self.record_alive.data[number] = 1
         self.live[self.record_ids[number]] = number
+        self.mutations += 1  # after the change is complete: see the search memos
 
     def retire(self, number: int, documents: list[str]) -> None:
         """Hide a record from searches, then drop its postings and frequencies."""
@@ -316,6 +327,7 @@ class Store:
                 if not owners:
                     del self.documents[number_text]
         self.live_names -= end - first
+        self.mutations += 1
 
     # --- reading --------------------------------------------------------------------------
 

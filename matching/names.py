@@ -227,9 +227,9 @@ def score_prepared(
     Each query token is aligned with at most one candidate token (greedy, most similar pair
     first; two adjacent tokens may align with one compound token). Aligned pairs contribute
     their similarity; tokens left unmatched on both sides are conflicts and cost a little more
-    than their weight; tokens present on one side only (a missing middle name) cost less, unless the names
-    share a single token, which is weak evidence on its own. ``token_weight`` gives rarer
-    tokens more weight (None: uniform).
+    than their weight; tokens present on one side only (a missing middle name) cost less,
+    unless the names share a single token, which is weak evidence on its own.
+    ``token_weight`` gives rarer tokens more weight (None: uniform).
     """
     nq, nc = len(query.parts), len(candidate.parts)
     if nq == 0 or nc == 0:

@@ -209,3 +209,21 @@ def test_search_explanation_never_leaks_into_exceptions(index):
     with pytest.raises(KeyError) as info:
         index.add("osama", LISTED["osama"])
     assert "Ladin" not in str(info.value) and "1957" not in str(info.value)
+
+
+def test_search_memos_follow_every_change(monkeypatch):
+    """Searches remember the similar tokens of a query token and the gathered postings of common
+    ones; a record added or removed afterwards must still be found or dropped at once."""
+    import matching.blocking as blocking
+
+    monkeypatch.setattr(blocking, "CACHED_POSTINGS_MIN", 1)  # remember even small blocks
+    index = matching.Index.build(_filler(50))
+    query = {"names": ["Mohammed Zyxwuqov"]}
+    assert index.search(query) == []
+    assert index.search(query) == []  # now from the memos
+    index.add("new", {"names": ["Mohammed Zyxwuqov"]})  # a new token: the vocabulary grew
+    assert [hit.record_id for hit in index.search(query)] == ["new"]
+    index.add("again", {"names": ["Mohammed Zyxwuqov"]})  # known tokens, new postings
+    assert {hit.record_id for hit in index.search(query)} == {"new", "again"}
+    index.remove("new")
+    assert [hit.record_id for hit in index.search(query)] == ["again"]
