@@ -50,8 +50,6 @@ class Settings(BaseSettings):
 
     # Limits.
     max_body_bytes: int = 2_000_000
-    page_size_default: int = 50
-    page_size_max: int = 500
 
     # Screening: by default a replica that cannot reach the database fails closed.
     screening_allow_stale: bool = False
@@ -67,9 +65,8 @@ class Settings(BaseSettings):
 
     review_agency: str = Field(
         default="fusion-cell",
-        description="The fusion cell's agency code: its reviewers see every nomination.",
+        description="The fusion cell's agency code: its reviewers see every entry.",
     )
-    default_review_months: int = 12
 
     policy_pack: str = "default"
     policy_pack_file: Path | None = None

@@ -2,9 +2,10 @@
 following the entry change feed (``entry_changes``).
 
 Following the feed
-    A background thread reads the feed every ``index_poll_interval_seconds``, and every
-    screening first reads it too (one indexed query on the request's own connection), so a
-    change committed in this process, or in any replica, is visible to the next screening.
+    A background thread reads the feed every ``index_poll_interval_seconds``; a change
+    committed in this process is applied right after its commit, and one committed by another
+    replica within a poll interval. A screening reads the feed itself only when the follower
+    has fallen behind (or stale answers are allowed; see ``runtime.current_state``).
     Applying a change re-reads the entry's *current* row: active entries are (re)indexed,
     anything else is removed. Re-applying a change is therefore harmless, and the order in
     which changes are applied does not matter.
