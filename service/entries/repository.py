@@ -80,3 +80,11 @@ def editors_since_approval(session: Session, entry_id: str) -> set[str]:
             )
         ).scalars()
     )
+
+
+def last_reviewed_version(session: Session, entry_id: str) -> EntryVersion | None:
+    """The latest version in which the entry stood as reviewed (active or suspended)."""
+    for version in reversed(versions(session, entry_id)):
+        if version.snapshot.get("status") in ("active", "suspended"):
+            return version
+    return None

@@ -240,14 +240,54 @@ def approve(session: Session, ctx: Context, entry_id: str, reason: str,
 
 def reject(session: Session, ctx: Context, entry_id: str, reason: str, *,
            expected_version: int | None = None) -> Entry:
-    """Refuse a nomination or an amendment; the entry leaves the list for good."""
+    """Refuse a nomination (the entry leaves the list for good) or an amendment of a listed
+    entry (the entry returns to its last reviewed state: the listing itself was approved, only
+    the change is refused). Neither the nominator nor an editor decides on their own work."""
     entry = _writable(session, ctx, entry_id, expected_version)
-    if entry.created_by == ctx.principal.sub:
-        raise Forbidden("a nominator cannot decide on their own nomination (LB-second-review)",
-                        details=[{"loc": ["path", "entry_id"], "msg": "you nominated this entry",
-                                  "rule": "LB-second-review"}])
+    _check_status(entry, {Status.pending_review}, "entry.reject")
+    _require_second_reviewer(session, ctx, entry, "rejected")
+    if entry.activated_at is not None:
+        return _reject_amendment(session, ctx, entry, reason)
     return _transition(session, ctx, entry, to=Status.rejected, allowed_from={Status.pending_review},
                        action="entry.reject", reason=reason, extra={"reviewed_by": ctx.principal.sub})
+
+
+# What an amendment can change, restored when it is rejected (sharing is administrative: it
+# never needed the review, so it stays as it is).
+_RESTORED_FIELDS = frozenset(EntryUpdate.model_fields) - {"reason", "shared_with"}
+
+
+def _reject_amendment(session: Session, ctx: Context, entry: Entry, reason: str) -> Entry:
+    """Put back the entry as it was when last reviewed (its version before the amendments)."""
+    reviewed = repository.last_reviewed_version(session, entry.id)
+    if reviewed is None:  # cannot happen for an entry that was activated: refuse, change nothing
+        raise RuleViolation("the entry's last reviewed version is not on record")
+    state = reviewed.snapshot
+    fields = {key: state[key] for key in _RESTORED_FIELDS if key in state}
+    if "birth_dates" in fields:  # shown with their precision, which is derived, not given
+        fields["birth_dates"] = [{"date": item["date"], "date_to": item.get("date_to")}
+                                 for item in fields["birth_dates"]]
+    restored = EntryUpdate.model_validate({"reason": reason, **fields})
+    changes = _stored_changes(restored)
+    changed = sorted(key for key, value in changes.items() if getattr(entry, key) != value)
+    for key in changed:
+        setattr(entry, key, changes[key])
+    previous = entry.status
+    entry.status = state["status"]
+    entry.status_reason = reason
+    entry.reviewed_by = ctx.principal.sub
+    entry.updated_by = ctx.principal.sub
+    entry.updated_at = utcnow()
+    session.flush()
+    _write_version(session, entry, ctx, change="amendment_rejected", reason=reason,
+                   changed_fields=[*changed, "status"])
+    record_event(session, ctx.principal, operation="alteration", action="entry.reject_amendment",
+                 target_type="entry", target_id=entry.id, request_id=ctx.request_id,
+                 purpose=reason,
+                 details={"from": previous, "to": entry.status, "version": entry.version,
+                          "restored_version": reviewed.version, "changed_fields": changed})
+    feed.entry_changed(session, entry, "amendment_rejected")
+    return entry
 
 
 def suspend(session: Session, ctx: Context, entry_id: str, reason: str, *,

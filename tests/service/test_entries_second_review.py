@@ -173,3 +173,33 @@ def test_decisions_are_taken_on_the_version_the_reviewer_read(client, headers) -
     suspended = client.post(f"{url}/suspend", json={"reason": "hold it"},
                             headers=headers("reviewer", agency="fusion-cell", sub="rita"))
     assert suspended.status_code == 200, suspended.text
+
+
+def test_rejected_amendment_restores_the_reviewed_entry(client, headers) -> None:
+    """LB-second-review: a refused amendment does not end the listing, which was reviewed and
+    approved; the entry returns to its last reviewed state and matches again. The editor cannot
+    refuse (or approve) their own amendment."""
+    entry = _active(client, headers)
+    original_names = [name["full_name"] for name in entry["names"]]
+    amended = _amend(client, headers, entry, sub="carol", role=["operator", "reviewer"],
+                     names=[{"full_name": "Someone Else Entirely", "name_type": "primary"}],
+                     birth_dates=[{"date": "1990"}])
+    assert amended.status_code == 200, amended.text
+    amended = amended.json()
+    assert amended["status"] == "pending_review" and not _hits(client, headers)
+
+    own = _decide(client, headers, amended, "reject", sub="carol")
+    assert own.status_code == 403 and own.json()["detail"][0]["rule"] == "LB-second-review"
+
+    rejected = _decide(client, headers, amended, "reject")
+    assert rejected.status_code == 200, rejected.text
+    restored = rejected.json()
+    assert restored["status"] == "active"
+    assert [name["full_name"] for name in restored["names"]] == original_names
+    assert restored["birth_dates"] == entry["birth_dates"]
+    assert restored["version"] == amended["version"] + 1
+    assert _hits(client, headers), "the restored entry should match the traveller again"
+
+    history = client.get(f"/v1/entries/{entry['id']}/history",
+                         headers=headers("reviewer", agency="fusion-cell")).json()
+    assert history["versions"][-1]["change"] == "amendment_rejected"
