@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
+from matching.abjad import abjad_similarity
 from matching.equivalents import groups_of, table_key
 from matching.organisations import LEGAL_FAMILY
 from matching.tokens import abjad_key, fold, skeleton, syllabic_key
@@ -139,6 +140,11 @@ def _rule_similarity(q: Part, c: Part) -> tuple[float, str]:
             # Transcription drops and adds consonants (final r, l, n) more than it swaps them.
             return 0.92 * Indel.normalized_similarity(q.syllabic_key, c.syllabic_key), \
                 "transliteration"
+        if "full" in (q.writing, c.writing):
+            # An abjad spelling against a Latin one: letter by letter (matching.abjad), since
+            # consonant classes alone match far too much (الغامدي / Committee).
+            abjad, full = (q, c) if q.writing == "abjad" else (c, q)
+            return 0.92 * abjad_similarity(abjad.text, full.text), "transliteration"
         if q.abjad_key == c.abjad_key:
             return 0.92, "transliteration"
         return 0.92 * Levenshtein.normalized_similarity(q.abjad_key, c.abjad_key), \
