@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rapidfuzz.distance import Levenshtein
+
 from matching.similarity import part_similarity, same_token
 
 if TYPE_CHECKING:
@@ -26,8 +28,11 @@ MIN_PAIR_SIMILARITY = 0.7
 # a fraction of its similarity (Hassan / Hussein still differ).
 NEAR_MISS_SIMILARITY = 0.5
 NEAR_MISS_CREDIT = 0.5
-# A compound (two or three tokens against one) must be a near-certain rendering to be used.
+# A compound (two or three tokens against one) must be a near-certain rendering to be used;
+# within one kind of script also at most one letter away once folded: two slips across a
+# joined word are two words that merely look alike (Martin Aziz / Martinez).
 COMPOUND_SIMILARITY = 0.88
+COMPOUND_MAX_SLIPS = 1
 # Initials standing for a whole name: usual for organisations (PLA), rarer for persons (JC).
 ACRONYM_SIMILARITY = {"organisation": 0.9, "person": 0.8}
 
@@ -119,7 +124,11 @@ def _joined_matches(singles, joins, open_singles, open_joined, *, single_is_quer
                 continue
             similarity, _rule = part_similarity(single, joined) if single_is_query \
                 else part_similarity(joined, single)
-            if similarity >= COMPOUND_SIMILARITY:
+            if similarity >= COMPOUND_SIMILARITY and (
+                single.writing != jwriting or similarity >= 0.95
+                or Levenshtein.distance(folded, joined.folded, score_cutoff=COMPOUND_MAX_SLIPS + 1)
+                <= COMPOUND_MAX_SLIPS
+            ):
                 run = tuple(range(start, end))
                 out.append((similarity, (i,), run, "compound") if single_is_query
                            else (similarity, run, (i,), "compound"))

@@ -21,7 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from matching.blocking import candidate_slots, idf_weight
-from matching.index_store import Store
+from matching.index_store import MIN_FUZZY_KEY_LENGTH, Store
+from matching.index_tokens import deletions
 from matching.names import PreparedName
 from matching.record import (
     ALGORITHM,
@@ -260,9 +261,22 @@ class Index:
                 key_id = store.text_key.get(token)
                 if key_id is None and token in query_keys:
                     key_id = store.key_ids.get(query_keys[token])
-                df = int(store.key_df.data[key_id]) if key_id is not None else 0
+                if key_id is not None:
+                    df = int(store.key_df.data[key_id])
+                else:
+                    # A spelling the list does not hold (a slip: Mohamgmad) is as common as
+                    # the names one slip away, as the candidate generation counts it.
+                    df = _neighbour_frequency(store, query_keys.get(token, ""))
                 weight = cache[token] = idf_weight(store, df)
             return weight
 
         return token_weight
 
+
+
+def _neighbour_frequency(store, key: str) -> int:
+    """The highest frequency among the skeleton keys one deletion away from ``key``."""
+    if len(key) < MIN_FUZZY_KEY_LENGTH:
+        return 0
+    found = {k for variant in (key, *deletions(key)) for k in store.fuzzy.get(variant, ())}
+    return max((int(store.key_df.data[k]) for k in found), default=0)

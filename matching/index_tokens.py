@@ -192,5 +192,16 @@ def token_factor(values: tuple) -> float:
 
 
 def deletions(key: str) -> list[str]:
-    """The strings one deletion away from ``key`` (symmetric-delete fuzzy lookup)."""
-    return [key[:i] + key[i + 1:] for i in range(len(key))]
+    """The strings one deletion away from ``key`` (symmetric-delete fuzzy lookup).
+
+    Keys and folded spellings write doubled letters once, so a deletion that brings two equal
+    letters together is collapsed the same way: 'muhamgmad' without its slip is 'muhamad',
+    the folded Mohammad, not 'muhammad'.
+    """
+    out = []
+    for i in range(len(key)):
+        if 0 < i < len(key) - 1 and key[i - 1] == key[i + 1]:
+            out.append(key[:i] + key[i + 2:])
+        else:
+            out.append(key[:i] + key[i + 1:])
+    return out

@@ -60,8 +60,11 @@ def same_token(q: Part, c: Part) -> bool:
 
 # First letters that transliteration systems swap (Yulia / Julia / Iulia, Qadhafi / Gadhafi).
 _EQUIVALENT_INITIALS = frozenset({"ij", "ji", "kg", "gk", "hk", "kh", "uv", "vu", "ck", "kc",
-                                  "ia", "ai", "iu", "ui", "au", "ua", "iy", "yi", "jy", "yj",
-                                  "kq", "qk", "ou", "uo", "ey", "ye"})
+                                  "ia", "ai", "iu", "ui", "au", "ua"})
+# ... and those an initial standing for a name may differ by (Y. / J. / I. for Yulia, Y. / E.
+# for Yevgeny, K. / Q.): no plain vowel swaps, an initial U. is not an A.
+_INITIAL_SWAPS = frozenset({"ij", "ji", "iy", "yi", "jy", "yj", "ey", "ye", "kg", "gk", "hk",
+                            "kh", "kq", "qk", "ck", "kc", "uv", "vu"})
 # An Arabic article written attached to the word ("Alzawahiri", "Elsayed").
 _ARTICLE_PREFIXES = frozenset({"al", "il", "ul"})
 
@@ -119,7 +122,7 @@ def _rule_similarity(q: Part, c: Part) -> tuple[float, str]:
         # for Yevgeny, K. / Q.), and a lone letter of an abjad script (ي) meets its own letter
         # only: it does not stand for Evgeny.
         first = q.text[:1] + c.text[:1]
-        if first[0] == first[1] or (first in _EQUIVALENT_INITIALS
+        if first[0] == first[1] or (first in _INITIAL_SWAPS
                                     and "abjad" not in (q.writing, c.writing)):
             return 0.8, "initial"
         return 0.0, "unmatched"

@@ -156,7 +156,7 @@ def syllabic_key(folded: str) -> str:
 
 # Second elements of theophoric and "of the faith" compounds, written apart or joined:
 # Salah al-Din / Salahuddin / Salah Eddine, Ehsan Ullah / Ehsanullah / احسان الله.
-_DIN_WORDS = frozenset({"din", "deen", "dine", "ddin", "uddin", "eddin", "eddine", "addin",
+_DIN_WORDS = frozenset({"din", "deen", "dine", "ddin", "uddin", "eddin", "eddine", "edine", "addin",
                         "aldin", "uldin", "udin", "edin", "idin", "iddin", "ud", "d"})
 _ALLAH_WORDS = frozenset({"allah", "ullah", "ulla", "alla", "lah", "llah", "lh", "llh", "ollah",
                           "olla", "ullahi", "illah"})

@@ -227,3 +227,16 @@ def test_search_memos_follow_every_change(monkeypatch):
     assert {hit.record_id for hit in index.search(query)} == {"new", "again"}
     index.remove("new")
     assert [hit.record_id for hit in index.search(query)] == ["again"]
+
+
+def test_a_slip_in_a_common_name_finds_the_common_name():
+    """Folded spellings write doubled letters once, so the slip in 'Mohamgmad' must be looked
+    up as 'muhamad' (folded Mohammad), not 'muhammad'; and the slip weighs as little as the
+    common name it stands for."""
+    from matching.index_tokens import deletions
+
+    assert "muhamad" in deletions("muhamgmad")
+    index = matching.Index.build([*_filler(300, first="Mohammad"),
+                                  ("target", {"names": ["Mohammad Chersontsev"]})])
+    hits = index.search({"names": ["Mohamgmad Chersontsev"]})
+    assert hits and hits[0].record_id == "target"

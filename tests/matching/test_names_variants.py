@@ -61,6 +61,7 @@ STRUCTURE = [
     ("Abu Bakr al-Baghdadi", "Abubakr Baghdadi"),
     # compounds split or joined
     ("Salah al-Din", "Salahuddin"),
+    ("Salah Edine Badi", "Salah-Eddin Badi"),
     ("Ehsan Ullah", "Ehsanullah"),
     ("Kim Jong-un", "Kim Jongun"),
     # missing middle names, initials
@@ -102,6 +103,9 @@ DIFFERENT_PERSONS = [
     ("박정희", "박종희"),
     # letters alone: an acronym or a lone letter cannot stand for a whole person
     ("Ali Hassan", "AH"),
+    ("U. Hassan", "Asem Hassan"),
+    # two slips across a joined word: two words that merely look alike
+    ("Mohammad Martinez", "Martin Aziz"),
     ("Evgeny Sad", "سعيد ي"),
     ("王小明", "王小平"),
 ]
