@@ -131,8 +131,12 @@ def _run(request: Request, session: Any, principal: Principal, purpose: str,
          manifest_ref: str | None) -> tuple[list[screening.PreparedScreening], screening.ListState]:
     runtime: Runtime = runtime_of(request)
     ctx = _ctx(request, principal, purpose)
-    # Only reads happen in this transaction (the writer thread records the screening).
-    session.connection(execution_options={READ_ONLY: True})
+    # Only reads happen in this transaction (the writer thread records the screening). If the
+    # database cannot be reached, current_state decides: fail closed, or answer stale.
+    try:
+        session.connection(execution_options={READ_ONLY: True})
+    except DBAPIError:
+        session.rollback()
     state = current_state(session, runtime)
 
     def load(entry_ids: set[str], identities: list[Any]) -> screening.Suppressions:
