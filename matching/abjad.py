@@ -13,6 +13,7 @@ write are free on the Latin side; the long vowels it does write must be there.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 __all__ = ["abjad_similarity"]
@@ -55,13 +56,14 @@ _EXTRA_CONSONANT = 1.0
 _EXTRA_H = 0.3
 
 
-def _units(text: str, digraphs: tuple[str, ...]) -> tuple[str, ...]:
+_ABJAD_PATTERN = re.compile("|".join(_ABJAD_UNITS) + "|.")
+_LATIN_PATTERN = re.compile("|".join(_LATIN_UNITS) + "|.")
+
+
+def _units(text: str, pattern: re.Pattern[str]) -> tuple[str, ...]:
     """Letters of a lower-case ASCII spelling, digraphs as one, doubled letters once."""
     out: list[str] = []
-    index = 0
-    while index < len(text):
-        unit = next((d for d in digraphs if text.startswith(d, index)), text[index])
-        index += len(unit)
+    for unit in pattern.findall(text):
         if not out or out[-1] != unit:
             out.append(unit)
     return tuple(out)
@@ -76,48 +78,42 @@ def abjad_similarity(abjad: str, latin: str) -> float:
     >>> abjad_similarity("ghamdi", "committee") < 0.6
     True
     """
-    source = _units(abjad, _ABJAD_UNITS)
-    target = _units(latin, _LATIN_UNITS)
+    source = _units(abjad, _ABJAD_PATTERN)
+    target = _units(latin, _LATIN_PATTERN)
     if not source or not target:
         return 0.0
     # A word-initial vowel letter (ا أ إ ع) only carries the vowel the Latin side writes, any
     # vowel: أسامة is Usama and Osama.
     carrier = source[0] in _VOWELS
-
-    def missing(i: int) -> float:
-        unit = source[i]
-        if i == 0 and carrier:
-            return 0.0
-        if unit == "h" or (unit in _VOWELS and i == len(source) - 1):
-            return _MISSING_SOFT
-        return _MISSING_VOWEL if unit in _VOWELS else _MISSING_CONSONANT
-
-    def extra(j: int) -> float:
-        unit = target[j]
-        if unit in _LATIN_VOWELS:
-            return 0.0
-        if unit == "h" and j == len(target) - 1:
-            return _EXTRA_H
-        return _EXTRA_CONSONANT
-
-    def substitute(i: int, j: int) -> float:
-        unit, other = source[i], target[j]
-        if i == 0 and carrier and other in _LATIN_VOWELS:
-            return 0.0
-        if other in _RENDERINGS.get(unit, ()):
-            return 0.0
-        if (unit, other) in _NEAR:
-            return _NEAR_COST
-        return missing(i) + extra(j)  # never cheaper than leaving one out and adding the other
-
+    last = len(source) - 1
+    missing = [
+        0.0 if (i == 0 and carrier) else
+        _MISSING_SOFT if (unit == "h" or (unit in _VOWELS and i == last)) else
+        _MISSING_VOWEL if unit in _VOWELS else _MISSING_CONSONANT
+        for i, unit in enumerate(source)
+    ]
+    extra = [
+        0.0 if unit in _LATIN_VOWELS else
+        _EXTRA_H if (unit == "h" and j == len(target) - 1) else _EXTRA_CONSONANT
+        for j, unit in enumerate(target)
+    ]
     previous = [0.0]
-    for j in range(len(target)):
-        previous.append(previous[-1] + extra(j))
-    for i in range(len(source)):
-        current = [previous[0] + missing(i)]
-        for j in range(len(target)):
-            current.append(min(previous[j] + substitute(i, j), previous[j + 1] + missing(i),
-                               current[j] + extra(j)))
+    for cost in extra:
+        previous.append(previous[-1] + cost)
+    for i, unit in enumerate(source):
+        renderings = _RENDERINGS.get(unit, frozenset())
+        lost = missing[i]
+        vowel_carrier = i == 0 and carrier
+        current = [previous[0] + lost]
+        for j, other in enumerate(target):
+            if other in renderings or (vowel_carrier and other in _LATIN_VOWELS):
+                substitute = 0.0
+            elif (unit, other) in _NEAR:
+                substitute = _NEAR_COST
+            else:  # never cheaper than leaving one out and adding the other
+                substitute = lost + extra[j]
+            current.append(min(previous[j] + substitute, previous[j + 1] + lost,
+                               current[j] + extra[j]))
         previous = current
     weight = sum(_MISSING_VOWEL if u in _VOWELS else _MISSING_CONSONANT for u in source)
     return max(0.0, 1.0 - previous[-1] / max(weight, 1.0))
