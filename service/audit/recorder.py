@@ -26,7 +26,9 @@ from service.auth.principal import Principal, SystemActor
 from service.db.base import utcnow
 from service.models.audit import AuditEvent, AuditHead, AuditText
 
-Operation = Literal["collection", "alteration", "consultation", "disclosure", "combination", "erasure"]
+Operation = Literal[
+    "collection", "alteration", "consultation", "disclosure", "combination", "erasure"
+]
 
 
 def record_event(
@@ -83,6 +85,51 @@ def record_event(
             insert(AuditText).values(seq=seq, target_id=target_id, salt=salt, purpose=purpose)
         )
     return event
+
+
+def record_events(
+    session: Session, events: list[tuple[Principal | SystemActor, dict[str, Any]]]
+) -> int:
+    """Append many events in order, chained exactly as ``record_event`` chains each one, with
+    one head update and one insert per table instead of three round trips per event (the
+    screening group commit writes one event per traveller). Each item is an actor and the
+    keyword arguments ``record_event`` takes. Returns how many were appended."""
+    if not events:
+        return 0
+    last_seq, prev_hash = session.execute(
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + len(events))
+        .returning(AuditHead.seq, AuditHead.hash)
+    ).one()
+    seq = last_seq - len(events)
+    now = utcnow()
+    rows: list[dict[str, Any]] = []
+    texts: list[dict[str, Any]] = []
+    for actor, spec in events:
+        seq += 1
+        purpose = spec.get("purpose")
+        row = {
+            "seq": seq, "occurred_at": now, "actor_sub": actor.sub,
+            "actor_agency": actor.agency, "actor_role": actor.role,
+            "operation": spec["operation"], "action": spec["action"],
+            "target_type": spec.get("target_type"), "target_id": spec.get("target_id"),
+            "purpose": None, "request_id": spec.get("request_id"),
+            "outcome": spec.get("outcome", "success"), "details": spec.get("details") or {},
+            "prev_hash": prev_hash, "purpose_digest": None,
+        }
+        if purpose is not None:
+            salt = secrets.token_hex(16)
+            row["purpose_digest"] = purpose_digest(salt, purpose)
+            texts.append({"seq": seq, "target_id": row["target_id"], "salt": salt,
+                          "purpose": purpose})
+        row["hash"] = prev_hash = event_hash(row)
+        rows.append(row)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=prev_hash))
+    session.execute(insert(AuditEvent), rows)
+    if texts:
+        session.execute(insert(AuditText), texts)
+    return len(rows)
 
 
 def event_as_dict(event: AuditEvent) -> dict[str, Any]:

@@ -25,9 +25,11 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
+from sqlalchemy import insert
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.audit.recorder import record_event
+from service.audit.recorder import record_events
 from service.logging import get_logger
 
 log = get_logger("watchlist.screening.writer")
@@ -116,11 +118,14 @@ class GroupWriter:
             return
         try:
             with self._factory() as session, session.begin():
-                session.add_all([row for _, rows, _, _ in group for row in rows])
-                session.flush()  # parents first: the unit of work orders by relationship
-                for principal, _, events, _ in group:
-                    for event in events:
-                        record_event(session, principal, **event)
+                # Plain multi-row inserts, parents first (queries, screenings, hits): the unit
+                # of work's per-object bookkeeping cost more than the screening itself.
+                for table, values in _rows_by_table([row for _, rows, _, _ in group
+                                                     for row in rows]):
+                    session.execute(insert(table), values)
+                record_events(session, [(principal, event)
+                                        for principal, _, events, _ in group
+                                        for event in events])
         except BaseException as error:  # noqa: BLE001 - handed to every waiting request
             log.warning("screening_group_commit_failed", error_type=type(error).__name__,
                         screenings=len(group))
@@ -129,3 +134,17 @@ class GroupWriter:
             return
         for *_, done in group:
             done.set_result(None)
+
+
+def _rows_by_table(rows: list[Any]) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """ORM rows as column values per table, tables in the order the rows first appear (each
+    screening's rows come parents first). Only attributes that were set are passed, so column
+    defaults apply to the others as they would in a flush."""
+    tables: dict[tuple[Any, frozenset[str]], list[dict[str, Any]]] = {}
+    for row in rows:
+        mapper = sa_inspect(row).mapper
+        values = {prop.columns[0].key: row.__dict__[prop.key] for prop in mapper.column_attrs
+                  if prop.key in row.__dict__}
+        # One multi-row insert per table and set of given columns.
+        tables.setdefault((mapper.local_table, frozenset(values)), []).append(values)
+    return [(table, values) for (table, _), values in tables.items()]
