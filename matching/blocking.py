@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import Indel, JaroWinkler
+from rapidfuzz.distance import Indel, JaroWinkler, Levenshtein
 
 from matching.index_store import (
     FULL_WEIGHT_IDF,
@@ -38,7 +38,6 @@ from matching.index_store import (
 )
 from matching.index_tokens import deletions, token_factor, token_groups
 from matching.names import PreparedName
-from matching.similarity import part_similarity
 
 __all__ = ["Candidate", "TokenBlock", "candidate_slots", "token_blocks"]
 
@@ -51,8 +50,10 @@ INITIAL_QUALITY = 0.8
 # Indexed tokens less similar than this to the query token are not used: names-v1 does not
 # align token pairs below 0.7, and the estimate is rough.
 MIN_TOKEN_QUALITY = 0.65
-# Rough similarities from here up to MIN_TOKEN_QUALITY are checked with the name engine's rules.
+# Rough similarities from here up to MIN_TOKEN_QUALITY are checked again across kinds of script.
 BORDERLINE_QUALITY = 0.3
+# The engine's best similarity for a spelling from another kind of script (names-v1: 0.92).
+CROSS_SCRIPT_QUALITY = 0.92
 # Postings read in full per query name when the rare tokens alone are discriminating enough.
 POSTING_BUDGET = 60_000
 # Postings read at most, even when every query token is common ("Mohammed Ali").
@@ -100,21 +101,31 @@ def _token_similarity(query: str, texts: list[str]) -> np.ndarray:
 
 
 def _exact_borderline(store: Store, part, tokens: np.ndarray, qualities: np.ndarray) -> None:
-    """Replace rough similarities just under the cut by the name engine's own token similarity,
-    for tokens spelled by another kind of script (an abjad skeleton against a Latin spelling:
-    rapidfuzz on the letters says little there). Within one kind of script the rough score
-    follows the engine's typo rule closely, and checking every borderline token one by one in
-    Python cost more than the rest of candidate generation on large lists."""
+    """Replace rough similarities just under the cut, for tokens spelled by another kind of
+    script, by the consonant-key similarity the name engine starts from there (an abjad
+    skeleton against a Latin spelling: rapidfuzz on the letters says little). Vectorised and
+    optimistic on purpose: the engine's letter-by-letter rules decide when the candidate is
+    scored; checking each borderline token with them in Python cost more than the rest of
+    candidate generation on large lists. Within one kind of script the rough score follows the
+    engine's typo rule closely and is kept."""
     writing = writing_code(getattr(part, "writing", "full"))
     borderline = np.flatnonzero((qualities >= BORDERLINE_QUALITY)
                                 & (qualities < MIN_TOKEN_QUALITY)
                                 & (store.token_writing.data[tokens] != writing))
-    if not len(borderline):
+    if not len(borderline) or not hasattr(part, "abjad_key"):
         return
-    candidate_parts = store.token_parts.data[tokens[borderline]]
-    for position, candidate in zip(borderline.tolist(), candidate_parts.tolist(), strict=True):
-        if candidate is not None:
-            qualities[position] = part_similarity(part, candidate)[0]
+    syllabic = writing_code("syllabic")
+    involves_syllabic = (store.token_writing.data[tokens[borderline]] == syllabic) \
+        | (writing == syllabic)
+    for mask, field in ((involves_syllabic, "syllabic_key"), (~involves_syllabic, "abjad_key")):
+        positions = borderline[mask]
+        if not len(positions):
+            continue
+        keys = [getattr(candidate, field, "") or "" for candidate
+                in store.token_parts.data[tokens[positions]].tolist()]
+        similar = process.cdist([getattr(part, field)], keys,
+                                scorer=Levenshtein.normalized_similarity, dtype=np.float32)[0]
+        qualities[positions] = np.maximum(qualities[positions], CROSS_SCRIPT_QUALITY * similar)
 
 
 def token_blocks(store: Store, name: PreparedName) -> list[TokenBlock]:
