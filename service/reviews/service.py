@@ -185,9 +185,11 @@ def decide(
 ) -> tuple[Entry | None, ReviewDecisionRecord]:
     """Record a review decision (RV-extension-record). ``retain``/``modify`` start a new full
     period and count an extension; ``delist`` delists with reasons (erasure follows after the
-    pack's grace period). Refused once the review date has passed (fail-safe)."""
-    entry = repository.get_readable(
-        session, ctx.principal, ctx.review_agency, entry_id, for_update=True
+    pack's grace period). Refused once the review date has passed (fail-safe). A decision on
+    the listing is the owner's or the fusion cell's: an agency the entry is only shared with
+    may read it, not keep it listed (DQ-owner-accuracy)."""
+    entry = repository.get_writable(
+        session, ctx.principal, ctx.review_agency, entry_id, lifecycle=True
     )
     if entry.status not in LISTED:
         raise RuleViolation(

@@ -199,3 +199,18 @@ def test_nominator_cannot_review_their_own_entry(client, headers) -> None:
         headers=headers("reviewer", agency="fusion-cell", sub="rev-x"),
     )
     assert response.status_code == 403
+
+
+def test_an_agency_the_entry_is_shared_with_cannot_decide_its_review(client, headers) -> None:
+    """RV-extension-record, DQ-owner-accuracy: keeping someone listed is a decision for the
+    owner or the fusion cell; a reviewer of an agency that may only read the entry is refused
+    and nothing is recorded."""
+    entry = listed(client, headers, shared_with=["customs"])
+    response = client.post(
+        f"/v1/entries/{entry['id']}/reviews",
+        json=RETAIN,
+        headers=headers("reviewer", agency="customs", sub="customs-reviewer"),
+    )
+    assert response.status_code == 403, response.text
+    assert response.json()["detail"][0]["rule"] == "DQ-owner-accuracy"
+    assert read_entry(client, headers, entry["id"]).json()["review_due"] == entry["review_due"]
