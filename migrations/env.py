@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import pool
 
+import service.models  # noqa: F401  (registers the tables on Base.metadata)
 from service.db.base import Base
 from service.db.engine import make_engine, normalise_url
-import service.models  # noqa: F401  (registers the tables on Base.metadata)
 
 config = context.config
 target_metadata = Base.metadata
