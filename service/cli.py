@@ -14,7 +14,12 @@ from pathlib import Path
 
 from service.config import Settings, get_settings
 
-SUBCOMMAND_MODULES: tuple[str, ...] = ("service.oversight.cli", "service.imports.cli", "service.policy.cli", "service.screening.cli")
+SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "service.oversight.cli",
+    "service.imports.cli",
+    "service.policy.cli",
+    "service.screening.cli",
+)
 
 
 def _cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
@@ -38,7 +43,8 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         f"\nWatchlist service on {base}\n"
         f"  API docs:   {base}/docs   (OpenAPI: {base}/openapi.json)\n"
         f"  Get a token: .venv/bin/watchlist token --role operator --agency police --sub alice\n"
-        f"  Then:       curl -H \"Authorization: Bearer $TOKEN\" -H 'X-Purpose: demo' {base}/v1/entries\n",
+        f"  Then:       curl -H \"Authorization: Bearer $TOKEN\" -H 'X-Purpose: demo' "
+        f"{base}/v1/entries\n",
         flush=True,
     )
     uvicorn.run("service.app:create_app", factory=True, host=args.host, port=args.port,
@@ -129,7 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("token", help="issue a development token signed by the local dev key")
     p.add_argument("--role", action="append", required=True,
-                   choices=["operator", "reviewer", "senior_reviewer", "border", "oversight", "admin"])
+                   choices=["operator", "reviewer", "senior_reviewer", "border", "oversight",
+                            "admin"])
     p.add_argument("--agency", required=True)
     p.add_argument("--sub", required=True)
     p.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")

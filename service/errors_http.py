@@ -58,7 +58,9 @@ def _clean_validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any
     cleaned = []
     for error in errors:
         loc = [part if isinstance(part, (str, int)) else str(part) for part in error.get("loc", ())]
-        item: dict[str, Any] = {"loc": loc, "msg": error.get("msg", "invalid"), "type": error.get("type")}
+        item: dict[str, Any] = {
+            "loc": loc, "msg": error.get("msg", "invalid"), "type": error.get("type")
+        }
         rule = _rule_for(loc)
         if rule is not None:
             item["rule"] = rule

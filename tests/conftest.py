@@ -16,7 +16,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 import service.auth  # noqa: F401  (silences the authlib notice before its import)
+
+# isort: split
 from authlib.jose import JsonWebKey
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -30,7 +33,11 @@ from service.db.migrate import upgrade
 ISSUER = "watchlist-test"
 AUDIENCE = "watchlist"
 PG_ENV = "WATCHLIST_TEST_POSTGRES_URL"
-SHARED_DATA = Path(os.environ.get("WATCHLIST_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data")).resolve()
+SHARED_DATA = Path(
+    os.environ.get(
+        "WATCHLIST_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+    )
+).resolve()
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -109,4 +109,6 @@ def verify_chain(
         expected_prev = recomputed
         expected_seq = seq + 1
         checked += 1
-    return ChainReport(True, checked, first_seq, expected_seq - 1 if checked else None, expected_prev)
+    return ChainReport(
+        True, checked, first_seq, expected_seq - 1 if checked else None, expected_prev
+    )

@@ -15,7 +15,9 @@ from service.errors import Forbidden, Unauthorized
 bearer_scheme = HTTPBearer(
     auto_error=False,
     bearerFormat="JWT",
-    description="A JWT from the configured identity provider (or `watchlist token` in development).",
+    description=(
+        "A JWT from the configured identity provider (or `watchlist token` in development)."
+    ),
 )
 
 
@@ -65,7 +67,10 @@ def authenticated(
     except InvalidToken as error:
         raise Unauthorized(str(error)) from None
     principal = Principal(
-        sub=claims.sub, agency=claims.agency, roles=claims.roles, scopes=scopes_for(list(claims.roles))
+        sub=claims.sub,
+        agency=claims.agency,
+        roles=claims.roles,
+        scopes=scopes_for(list(claims.roles)),
     )
     request.state.principal = principal
     missing = [scope for scope in security_scopes.scopes if Scope(scope) not in principal.scopes]

@@ -112,4 +112,6 @@ def validate_token(
     except ValueError:
         raise InvalidToken("token rejected: unknown role") from None
     jti = claims.get("jti")
-    return TokenClaims(sub=sub, agency=agency, roles=roles, token_id=jti if isinstance(jti, str) else None)
+    return TokenClaims(
+        sub=sub, agency=agency, roles=roles, token_id=jti if isinstance(jti, str) else None
+    )

@@ -27,7 +27,8 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "heads") -> None:
-    """Upgrade to every head: feature migrations branch from the registry and may run in any order."""
+    """Upgrade to every head: feature migrations branch from the registry and may run in any
+    order."""
     command.upgrade(alembic_config(url), revision)
 
 

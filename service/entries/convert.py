@@ -41,7 +41,10 @@ def to_out(entry: Entry) -> EntryOut:
         gender=entry.gender,
         nationalities=entry.nationalities,
         documents=entry.documents,
-        legal_basis={"instrument": entry.legal_basis_instrument, "article": entry.legal_basis_article},
+        legal_basis={
+            "instrument": entry.legal_basis_instrument,
+            "article": entry.legal_basis_article,
+        },
         decision_ref=entry.decision_ref,
         listing_standard=entry.listing_standard,
         articulable_facts=entry.articulable_facts,

@@ -107,9 +107,9 @@ def entry_history(entry_id: EntryId, request: Request, session: DbSession,
                   principal: EntriesRead, purpose: Purpose) -> HistoryOut:
     versions = service.history(session, _ctx(request, principal, purpose), entry_id)
     return HistoryOut(entry_id=entry_id, versions=[
-        VersionOut(version=v.version, change=v.change, changed_fields=v.changed_fields, reason=v.reason,
-                   actor_sub=v.actor_sub, actor_agency=v.actor_agency, created_at=v.created_at,
-                   snapshot=v.snapshot)
+        VersionOut(version=v.version, change=v.change, changed_fields=v.changed_fields,
+                   reason=v.reason, actor_sub=v.actor_sub, actor_agency=v.actor_agency,
+                   created_at=v.created_at, snapshot=v.snapshot)
         for v in versions
     ])
 

@@ -59,7 +59,9 @@ def get_writable(session: Session, principal: Principal, review_agency: str, ent
 def versions(session: Session, entry_id: str) -> list[EntryVersion]:
     return list(
         session.execute(
-            select(EntryVersion).where(EntryVersion.entry_id == entry_id).order_by(EntryVersion.version)
+            select(EntryVersion)
+            .where(EntryVersion.entry_id == entry_id)
+            .order_by(EntryVersion.version)
         ).scalars()
     )
 

@@ -17,7 +17,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from service.kit.countries import check_country
 from service.kit.text import Line, Paragraphs
 
-CountryCode = Annotated[str, Field(min_length=2, max_length=2, examples=["FR"]), AfterValidator(check_country)]
+CountryCode = Annotated[
+    str, Field(min_length=2, max_length=2, examples=["FR"]), AfterValidator(check_country)
+]
 AgencyCode = Annotated[str, Field(min_length=2, max_length=100, pattern=r"^[a-z0-9][a-z0-9._-]*$")]
 
 
@@ -123,7 +125,9 @@ def check_partial_date(value: str) -> str:
     return value
 
 
-PartialDate = Annotated[str, Field(examples=["1971-03-20", "1971-03", "1971"]), AfterValidator(check_partial_date)]
+PartialDate = Annotated[
+    str, Field(examples=["1971-03-20", "1971-03", "1971"]), AfterValidator(check_partial_date)
+]
 
 
 def date_precision(value: str) -> str:
@@ -216,7 +220,9 @@ class EntryFields(BaseModel):
 
     legal_basis: LegalBasis
     decision_ref: Line(200)
-    listing_standard: Line(200) = Field(examples=["reasonable suspicion (Counter-Terrorism Act 2019 s. 12)"])
+    listing_standard: Line(200) = Field(
+        examples=["reasonable suspicion (Counter-Terrorism Act 2019 s. 12)"]
+    )
     articulable_facts: Paragraphs(20000, min_length=20)
     data_subject_category: DataSubjectCategory
     derogatory_items: Annotated[list[DerogatoryItemIn], Field(min_length=1, max_length=100)]
@@ -226,7 +232,9 @@ class EntryFields(BaseModel):
     contact_point: Line(300) | None = Field(
         default=None,
         examples=["Fusion cell duty desk, +00 0000 0000"],
-        description="Who a border officer calls on a hit; defaults to the originating agency's desk",
+        description=(
+            "Who a border officer calls on a hit; defaults to the originating agency's desk"
+        ),
     )
     warning_flags: Annotated[list[WarningFlag], Field(max_length=10)] = []
     shared_with: Annotated[list[AgencyCode], Field(max_length=100)] = []
@@ -379,7 +387,9 @@ class EntryOut(BaseModel):
 
 class EntryPage(BaseModel):
     items: list[EntryOut]
-    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at the end")
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end"
+    )
 
 
 class VersionOut(BaseModel):

@@ -132,8 +132,9 @@ def nominate(session: Session, ctx: Context, data: EntryCreate) -> Entry:
     return entry
 
 
-def _transition(session: Session, ctx: Context, entry: Entry, *, to: Status, allowed_from: set[Status],
-                action: str, reason: str, extra: dict[str, Any] | None = None) -> Entry:
+def _transition(session: Session, ctx: Context, entry: Entry, *, to: Status,
+                allowed_from: set[Status], action: str, reason: str,
+                extra: dict[str, Any] | None = None) -> Entry:
     _check_status(entry, allowed_from, action)
     now = utcnow()
     previous = entry.status
@@ -157,7 +158,8 @@ def _check_status(entry: Entry, allowed_from: set[Status], action: str) -> None:
     if Status(entry.status) not in allowed_from:
         raise RuleViolation(
             f"cannot {action.split('.')[-1]} an entry whose status is {entry.status}",
-            details=[{"loc": ["path", "entry_id"], "msg": f"allowed from: {', '.join(sorted(allowed_from))}",
+            details=[{"loc": ["path", "entry_id"],
+                      "msg": f"allowed from: {', '.join(sorted(allowed_from))}",
                       "rule": "lifecycle"}],
         )
 
@@ -233,7 +235,9 @@ def approve(session: Session, ctx: Context, entry_id: str, reason: str,
         ctx.rules.check_entry(session, entry, now)
         extra.update(ctx.rules.approval_fields(session, ctx.principal, entry, now))
     elif not reapproval:
-        extra["review_due"] = review_due_for(entry, now) if review_due_for else now + timedelta(days=365)
+        extra["review_due"] = (
+            review_due_for(entry, now) if review_due_for else now + timedelta(days=365)
+        )
     return _transition(session, ctx, entry, to=Status.active, allowed_from={Status.pending_review},
                        action="entry.approve", reason=reason, extra=extra)
 
@@ -248,8 +252,9 @@ def reject(session: Session, ctx: Context, entry_id: str, reason: str, *,
     _require_second_reviewer(session, ctx, entry, "rejected")
     if entry.activated_at is not None:
         return _reject_amendment(session, ctx, entry, reason)
-    return _transition(session, ctx, entry, to=Status.rejected, allowed_from={Status.pending_review},
-                       action="entry.reject", reason=reason, extra={"reviewed_by": ctx.principal.sub})
+    return _transition(session, ctx, entry, to=Status.rejected,
+                       allowed_from={Status.pending_review}, action="entry.reject",
+                       reason=reason, extra={"reviewed_by": ctx.principal.sub})
 
 
 # What an amendment can change, restored when it is rejected (sharing is administrative: it
@@ -364,7 +369,8 @@ def _shares_wanted(entry: Entry, data: EntryUpdate) -> list[str] | None:
     return wanted if sorted(wanted) != sorted(share.agency for share in entry.shares) else None
 
 
-def update(session: Session, ctx: Context, entry_id: str, expected_version: int, data: EntryUpdate) -> Entry:
+def update(session: Session, ctx: Context, entry_id: str, expected_version: int,
+           data: EntryUpdate) -> Entry:
     """Amend an entry under optimistic concurrency: a stale version changes nothing (412).
 
     Only the originating agency amends (DQ-owner-accuracy). A substantive amendment of an entry
@@ -384,8 +390,9 @@ def update(session: Session, ctx: Context, entry_id: str, expected_version: int,
     if not changed and shares is None:
         # Nothing to record as an alteration, but the answer shows the entry: a consultation.
         record_event(session, ctx.principal, operation="consultation",
-                     action="entry.update_unchanged", target_type="entry", target_id=entry.id, request_id=ctx.request_id,
-                     purpose=data.reason, details={"changed_fields": [], "version": entry.version})
+                     action="entry.update_unchanged", target_type="entry", target_id=entry.id,
+                     request_id=ctx.request_id, purpose=data.reason,
+                     details={"changed_fields": [], "version": entry.version})
         return entry
     for key in changed:
         setattr(entry, key, changes[key])
@@ -406,7 +413,8 @@ def update(session: Session, ctx: Context, entry_id: str, expected_version: int,
     if substantive and ctx.rules is not None:
         ctx.rules.check_entry(session, entry, now)
     session.flush()
-    _write_version(session, entry, ctx, change="updated", reason=data.reason, changed_fields=changed)
+    _write_version(session, entry, ctx, change="updated", reason=data.reason,
+                   changed_fields=changed)
     details: dict[str, Any] = {"changed_fields": changed, "version": entry.version}
     if entry.status != previous:
         details.update({"from": previous, "to": entry.status})
@@ -446,7 +454,10 @@ def list_entries(session: Session, ctx: Context, *, filters: dict[str, Any], cur
     if cursor:
         created_at, entry_id = decode_cursor(cursor)
         statement = statement.where(
-            or_(Entry.created_at > created_at, and_(Entry.created_at == created_at, Entry.id > entry_id))
+            or_(
+                Entry.created_at > created_at,
+                and_(Entry.created_at == created_at, Entry.id > entry_id),
+            )
         )
     rows = list(
         session.execute(statement.order_by(Entry.created_at, Entry.id).limit(limit + 1)).scalars()

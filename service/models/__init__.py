@@ -4,6 +4,13 @@ from service.models.audit import AuditEvent, AuditHead
 from service.models.entry import Entry, EntryShare, EntryVersion
 from service.models.oversight import AuditCheckpointSigned, ImportRecord, ImportRun  # noqa: F401
 from service.models.policy import AuditCheckpoint, EntryPolicy, ErasureRecord  # noqa: F401
-from service.models.screening import ClearedPerson, EntryChange, HitDecision, Screening, ScreeningHit, ScreeningQuery  # noqa: F401,E501
+from service.models.screening import (  # noqa: F401,E501
+    ClearedPerson,
+    EntryChange,
+    HitDecision,
+    Screening,
+    ScreeningHit,
+    ScreeningQuery,
+)
 
 __all__ = ["AuditEvent", "AuditHead", "Entry", "EntryShare", "EntryVersion"]

@@ -22,7 +22,9 @@ GENESIS_HASH = "0" * 64
 class AuditEvent(Base):
     __tablename__ = "audit_events"
 
-    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     actor_sub: Mapped[str] = mapped_column(String(200), index=True)
     actor_agency: Mapped[str] = mapped_column(String(100))

@@ -1,9 +1,10 @@
 """Keyed digests for the re-listing guard (RD-no-moot), and their secret key.
 
 After a delisting through redress the entry is erased, but digests of the person's identity
-(each name alone and with each birth year) are kept so a re-nomination of the same person on the same facts is
-refused. A plain or publicly salted SHA-256 of a name and a birth date can be reversed by
-hashing the public sanctions lists, so the digest is an HMAC under a per-deployment secret:
+(each name alone and with each birth year) are kept so a re-nomination of the same person on
+the same facts is refused. A plain or publicly salted SHA-256 of a name and a birth date can be
+reversed by hashing the public sanctions lists, so the digest is an HMAC under a per-deployment
+secret:
 ``WATCHLIST_POLICY_RELISTING_KEY`` (shared by every replica), or else the key file
 ``<data_dir>/relisting-digest.key``, created with mode 0600 on first use outside production.
 Production refuses to start without a key, and everywhere the old public salt and keys shorter

@@ -20,7 +20,9 @@ _BASE: dict[str, Any] = {
     "legal_basis": {"instrument": "Counter-Terrorism Act 2019", "article": "s. 12(1)(b)"},
     "decision_ref": "FC-2026-0042",
     "listing_standard": "reasonable suspicion (Counter-Terrorism Act 2019 s. 12)",
-    "articulable_facts": "Transferred funds to a listed organisation on three documented occasions in 2025.",
+    "articulable_facts": (
+        "Transferred funds to a listed organisation on three documented occasions in 2025."
+    ),
     "data_subject_category": "SUSPECT",
     "derogatory_items": [
         {

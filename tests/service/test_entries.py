@@ -43,7 +43,9 @@ def test_creation_without_required_listing_field_is_refused(client, headers, mis
     response = client.post("/v1/entries", json=body, headers=headers("operator"))
     assert response.status_code == 422
     detail = response.json()["detail"]
-    assert any(item["loc"][:2] == ["body", missing] and item.get("rule") == rule for item in detail), detail
+    assert any(
+        item["loc"][:2] == ["body", missing] and item.get("rule") == rule for item in detail
+    ), detail
 
 
 def test_all_missing_fields_are_named_at_once(client, headers) -> None:
@@ -99,13 +101,16 @@ def test_associates_cannot_carry_intrusive_actions(client, headers) -> None:
     """LB-association: OTHER_PARTY entries are limited to low-intrusion action codes."""
     response = client.post(
         "/v1/entries",
-        json=entry_body(data_subject_category="OTHER_PARTY", action_on_hit="refer_secondary_inspection"),
+        json=entry_body(
+            data_subject_category="OTHER_PARTY", action_on_hit="refer_secondary_inspection"
+        ),
         headers=headers("operator"),
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["rule"] == "LB-association"
     ok = client.post("/v1/entries",
-                     json=entry_body(data_subject_category="OTHER_PARTY", action_on_hit="discreet_check"),
+                     json=entry_body(data_subject_category="OTHER_PARTY",
+                                     action_on_hit="discreet_check"),
                      headers=headers("operator"))
     assert ok.status_code == 201
 
@@ -117,7 +122,8 @@ def test_operator_cannot_nominate_for_another_agency(client, headers) -> None:
 
 
 def test_second_review_by_someone_else(client, headers) -> None:
-    """LB-second-review: the nominator cannot approve; another reviewer can; no direct path to active."""
+    """LB-second-review: the nominator cannot approve; another reviewer can; no direct path to
+    active."""
     entry = _nominate(client, headers)
     url = f"/v1/entries/{entry['id']}"
     read_version = {"If-Match": '"1"'}
@@ -126,13 +132,15 @@ def test_second_review_by_someone_else(client, headers) -> None:
                        headers=headers("operator", sub="bob", **read_version)).status_code == 403
     # The nominator holding a reviewer role still may not approve their own nomination.
     self_approval = client.post(url + "/approve", json={"reason": "self approval"},
-                                headers=headers(["operator", "reviewer"], sub="alice", **read_version))
+                                headers=headers(["operator", "reviewer"], sub="alice",
+                                                **read_version))
     assert self_approval.status_code == 403
     assert "LB-second-review" in self_approval.json()["message"]
     # PATCH cannot set the status.
     current = client.get(url, headers=headers("operator", sub="alice"))
     patched = client.patch(url, json={"reason": "try to activate", "status": "active"},
-                           headers=headers("operator", sub="alice", **{"If-Match": current.headers["ETag"]}))
+                           headers=headers("operator", sub="alice",
+                                           **{"If-Match": current.headers["ETag"]}))
     assert patched.status_code == 422
     approved = client.post(url + "/approve", json={"reason": "criteria met"},
                            headers=headers("reviewer", sub="rita", **read_version))
@@ -154,9 +162,11 @@ def test_reading_requires_a_purpose_and_is_audited(client, headers) -> None:
     missing = client.get(url, headers=headers("operator", purpose=None))
     assert missing.status_code == 422
     assert any(d["loc"] == ["header", "X-Purpose"] for d in missing.json()["detail"])
-    read = client.get(url, headers=headers("operator", sub="carol", purpose="border alert follow-up"))
+    read = client.get(url, headers=headers("operator", sub="carol",
+                                           purpose="border alert follow-up"))
     assert read.status_code == 200
-    events = client.get("/v1/audit/events", params={"action": "entry.read", "target_id": entry["id"]},
+    events = client.get("/v1/audit/events",
+                        params={"action": "entry.read", "target_id": entry["id"]},
                         headers=headers("oversight", agency="dpa")).json()["items"]
     assert len(events) == 1
     event = events[0]

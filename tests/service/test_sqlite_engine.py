@@ -19,7 +19,9 @@ def locked_database(sqlite_template: Path, tmp_path: Path):
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("PRAGMA journal_mode=WAL")
     holder.execute("BEGIN IMMEDIATE")
-    holder.execute("INSERT INTO entry_changes (entry_id, change, at) VALUES ('x', 'approve', '2026-01-01')")
+    holder.execute(
+        "INSERT INTO entry_changes (entry_id, change, at) VALUES ('x', 'approve', '2026-01-01')"
+    )
     yield path
     holder.execute("ROLLBACK")
     holder.close()
