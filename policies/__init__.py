@@ -16,6 +16,11 @@ from policies.children import (
 from policies.durations import Duration, parse_duration, require_utc
 from policies.errors import PackError, PolicyConflict, PolicyError
 from policies.governance import (
+    BORDER_SCREENING,
+    COUNTER_TERRORISM_SCREENING,
+    OVERSIGHT,
+    REDRESS,
+    SERVICE_PURPOSES,
     ImportDisposition,
     check_purpose,
     import_disposition,
@@ -55,6 +60,7 @@ __all__ = [
     "needs_majority_reassessment", "parse_birth_date", "validate_minor_nomination",
     "Duration", "parse_duration", "require_utc",
     "PackError", "PolicyConflict", "PolicyError",
+    "BORDER_SCREENING", "COUNTER_TERRORISM_SCREENING", "OVERSIGHT", "REDRESS", "SERVICE_PURPOSES",
     "ImportDisposition", "check_purpose", "import_disposition", "publishable_count",
     "Decided", "PackRef", "PolicyPack", "retention_end",
     "builtin_pack_names", "load_builtin_pack", "load_pack", "parse_pack",

@@ -8,6 +8,17 @@ from enum import StrEnum
 from policies.errors import PolicyError
 from policies.pack import Decided, PolicyPack
 
+# The purposes the service's routes declare (GV-purpose-config). A pack lists in
+# ``[purposes] allowed`` the ones its state's law configures (it may name others too); a route
+# whose purpose is not listed is refused.
+COUNTER_TERRORISM_SCREENING = "counter_terrorism_screening"  # the list: entries, reviews, imports
+BORDER_SCREENING = "border_screening"  # screenings, hit decisions, the cleared-persons register
+OVERSIGHT = "oversight"  # audit trail, oversight reports, transparency, subject access reports
+REDRESS = "redress"  # redress cases (the purpose a case names is checked when it is opened)
+SERVICE_PURPOSES: tuple[str, ...] = (
+    COUNTER_TERRORISM_SCREENING, BORDER_SCREENING, OVERSIGHT, REDRESS
+)
+
 
 class ImportDisposition(StrEnum):
     AUTO_ACTIVATE = "auto_activate"  # a binding source, e.g. the UN Security Council list

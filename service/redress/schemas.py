@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from policies import OVERSIGHT, REDRESS
 from service.entries.schemas import PartialDate
 from service.kit.text import Line, Paragraphs
 
@@ -23,7 +24,7 @@ class CaseCreate(BaseModel):
 
     request_kind: RequestKind
     purpose: Line(100) = Field(
-        default="redress", description="A purpose configured in the policy pack (GV-purpose-config)"
+        default=REDRESS, description="A purpose configured in the policy pack (GV-purpose-config)"
     )
 
 
@@ -123,7 +124,7 @@ class IndirectAccessIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     request_reference: Line(200)
-    purpose: Line(100) = "oversight"
+    purpose: Line(100) = OVERSIGHT
     names: Annotated[list[Line(300)], Field(min_length=1, max_length=20)]
     birth_dates: Annotated[list[PartialDate], Field(max_length=10)] = []
     document_numbers: Annotated[list[Line(60)], Field(max_length=10)] = []

@@ -12,6 +12,11 @@ from pathlib import Path
 import pytest
 
 from policies import (
+    BORDER_SCREENING,
+    COUNTER_TERRORISM_SCREENING,
+    OVERSIGHT,
+    REDRESS,
+    SERVICE_PURPOSES,
     Duration,
     ImportDisposition,
     PackError,
@@ -328,6 +333,29 @@ def test_processing_outside_configured_purpose_is_refused_GV_purpose_config(purp
         with pytest.raises(PolicyError) as caught:
             check_purpose(pack, purpose)
         assert caught.value.code == "purpose_not_allowed"
+
+
+@pytest.mark.parametrize("name", ["default", "sis-like"])
+def test_shipped_packs_configure_every_purpose_the_service_serves_GV_purpose_config(name):
+    """GV-purpose-config: the purpose names the service's routes declare are the ones the
+    shipped packs configure, so neither pack refuses a route; a pack without one refuses it
+    with a message that names the purpose and the pack, and nothing else."""
+    assert SERVICE_PURPOSES == (COUNTER_TERRORISM_SCREENING, BORDER_SCREENING, OVERSIGHT, REDRESS)
+    assert SERVICE_PURPOSES == (
+        "counter_terrorism_screening", "border_screening", "oversight", "redress"
+    )
+    pack = load_builtin_pack(name)
+    assert pack.allowed_purposes == frozenset(SERVICE_PURPOSES)
+    for purpose in SERVICE_PURPOSES:
+        assert check_purpose(pack, purpose).value == purpose
+    text = (PACKS_DIR / f"{name}.toml").read_text("utf-8")
+    narrowed = parse_pack(text.replace('"border_screening", ', ""), source="national.toml")
+    assert BORDER_SCREENING not in narrowed.allowed_purposes
+    with pytest.raises(PolicyError) as caught:
+        check_purpose(narrowed, BORDER_SCREENING)
+    assert caught.value.code == "purpose_not_allowed"
+    assert "'border_screening'" in caught.value.message
+    assert str(narrowed.ref) in caught.value.message
 
 
 @pytest.mark.parametrize(
