@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from policies import OVERSIGHT
 from service.audit.recorder import readable_event, record_event, verify_stored_chain, with_texts
 from service.auth.principal import AuditRead
 from service.db.session import DbSession, TransactionalRoute
@@ -18,9 +19,11 @@ from service.entries.service import ensure_aware
 from service.kit.http import ERROR_RESPONSES, IsoDateTime, Purpose, request_id
 from service.kit.pagination import decode_seq_cursor, encode_cursor
 from service.models.audit import AuditEvent
+from service.policy.purposes import serves
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"], route_class=TransactionalRoute,
-                   responses=ERROR_RESPONSES)
+                   responses=ERROR_RESPONSES,
+                   dependencies=[serves(OVERSIGHT)])  # GV-purpose-config
 
 
 class AuditEventOut(BaseModel):

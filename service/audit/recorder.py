@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any, Literal
 
 from sqlalchemy import Select, insert, select, update
@@ -25,6 +26,21 @@ from service.audit.cuts import cut_problem, names_cut
 from service.auth.principal import Principal, SystemActor
 from service.db.base import utcnow
 from service.models.audit import AuditEvent, AuditHead, AuditText
+
+#: The purpose and policy pack the current request is processed under (``purpose_code``,
+#: ``policy_pack``), set by the route's purpose declaration once the pack allows it
+#: (service.policy.purposes, GV-purpose-config). Events recorded for the request carry them.
+PROCESSED_UNDER: ContextVar[dict[str, str] | None] = ContextVar("processed_under", default=None)
+
+
+def processed_under(details: dict[str, Any] | None) -> dict[str, Any]:
+    """``details`` with the purpose and pack of the current request, when it declares one (the
+    event's own keys win)."""
+    under = PROCESSED_UNDER.get()
+    if under is None:
+        return details or {}
+    return {**under, **(details or {})}
+
 
 Operation = Literal[
     "collection", "alteration", "consultation", "disclosure", "combination", "erasure"
@@ -70,7 +86,7 @@ def record_event(
         purpose=None,
         request_id=request_id,
         outcome=outcome,
-        details=details or {},
+        details=processed_under(details),
         prev_hash=prev_hash,
     )
     salt = secrets.token_hex(16)
@@ -115,7 +131,8 @@ def record_events(
             "operation": spec["operation"], "action": spec["action"],
             "target_type": spec.get("target_type"), "target_id": spec.get("target_id"),
             "purpose": None, "request_id": spec.get("request_id"),
-            "outcome": spec.get("outcome", "success"), "details": spec.get("details") or {},
+            "outcome": spec.get("outcome", "success"),
+            "details": processed_under(spec.get("details")),
             "prev_hash": prev_hash, "purpose_digest": None,
         }
         if purpose is not None:

@@ -3,8 +3,9 @@
 The request's transaction rolls back on any error, so without this a self-approval (403), a
 re-listing on the same facts (409) or a decision on a stale version (412) left no trace. The
 refusal is written after that rollback in a short transaction of its own, and holds metadata
-only: who, when, which route and target, and the status, error code and rules of the refusal,
-never the request body or the message.
+only: who, when, which route and target, the status, error code and rules of the refusal, and
+the purpose the route serves with the policy pack (GV-purpose-config), never the request body
+or the message.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 
+from policies import COUNTER_TERRORISM_SCREENING
 from service.auth.principal import EntriesApprove, EntriesRead, EntriesWrite, Principal
 from service.db.session import DbSession, TransactionalRoute
 from service.entries import service
@@ -23,9 +24,11 @@ from service.entries.schemas import (
     VersionOut,
 )
 from service.kit.http import ERROR_RESPONSES, IsoDateTime, Purpose, request_id
+from service.policy.purposes import serves
 
 router = APIRouter(prefix="/v1/entries", tags=["entries"], route_class=TransactionalRoute,
-                   responses=ERROR_RESPONSES)
+                   responses=ERROR_RESPONSES,
+                   dependencies=[serves(COUNTER_TERRORISM_SCREENING)])  # GV-purpose-config
 
 EntryId = Annotated[str, Path(min_length=36, max_length=36, pattern=r"^[0-9a-f-]{36}$")]
 IfMatch = Annotated[str | None, Header(max_length=100, description="The entry's ETag")]

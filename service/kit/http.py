@@ -22,8 +22,10 @@ class ErrorBody(BaseModel):
 _ERROR_DESCRIPTIONS: dict[int, str] = {
     400: "Malformed request",
     401: "Missing or invalid bearer token",
-    403: "The token lacks a required scope, or a rule forbids this caller the action "
-         "(approving one's own nomination, amending an entry only shared with you)",
+    403: "The token lacks a required scope, a rule forbids this caller the action "
+         "(approving one's own nomination, amending an entry only shared with you), or the "
+         "policy pack does not configure the purpose the route serves (purpose_not_allowed, "
+         "GV-purpose-config)",
     404: "Not found, or not visible to you",
     409: "Conflict with the current state",
     412: "Stale version (If-Match)",

@@ -11,10 +11,11 @@ from typing import Any
 
 def install(app: Any, container: Any) -> None:
     """Attach the oversight routers, and the periodic checkpoint task when configured."""
-    from service.oversight.endpoints import audit_router, reports_router
+    from service.oversight.endpoints import audit_router, keys_router, reports_router
     from service.oversight.settings import oversight_settings
 
     app.include_router(audit_router)
+    app.include_router(keys_router)
     app.include_router(reports_router)
     interval = oversight_settings().audit_checkpoint_interval_seconds
     if interval > 0:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from pydantic import BaseModel
 
+from policies import OVERSIGHT
 from service.audit.recorder import record_event
 from service.auth.principal import AnyPrincipal, AuditRead, Principal, ReportsRead
 from service.auth.roles import Scope
@@ -29,16 +30,24 @@ from service.oversight.keys import service_signing_key
 from service.oversight.settings import oversight_settings
 from service.oversight.subject_access import load_entry, render_report
 from service.oversight.transparency import report_csv, transparency_report
+from service.policy.purposes import serves
 
 audit_router = APIRouter(
-    prefix="/v1/audit", tags=["audit"], route_class=TransactionalRoute, responses=ERROR_RESPONSES
+    prefix="/v1/audit",
+    tags=["audit"],
+    route_class=TransactionalRoute,
+    responses=ERROR_RESPONSES,
+    dependencies=[serves(OVERSIGHT)],  # GV-purpose-config
 )
 reports_router = APIRouter(
     prefix="/v1/reports",
     tags=["reports"],
     route_class=TransactionalRoute,
     responses=ERROR_RESPONSES,
+    dependencies=[serves(OVERSIGHT)],  # GV-purpose-config
 )
+# The public key is no personal data and serves any verifier: it declares no purpose.
+keys_router = APIRouter(prefix="/v1/audit", tags=["audit"], responses=ERROR_RESPONSES)
 
 Short = Annotated[str | None, Query(max_length=200)]
 
@@ -103,7 +112,7 @@ def signed_export(
     )
 
 
-@audit_router.get(
+@keys_router.get(
     "/public-key",
     response_model=PublicKeyOut,
     summary="The Ed25519 public key that signs audit exports and checkpoints",

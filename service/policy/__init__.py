@@ -22,6 +22,7 @@ from service.policy.settings import PolicySettings
 def install(app: FastAPI, container: Any) -> None:
     from service.redress.endpoints import router as redress_router
     from service.reviews.endpoints import router as reviews_router
+    from service.reviews.endpoints import stats_router as review_stats_router
 
     pack = load_configured_pack(container.settings)
     settings = PolicySettings()
@@ -31,6 +32,7 @@ def install(app: FastAPI, container: Any) -> None:
     container.extensions[KEY_EXTENSION] = key
     container.extensions["entry_rules"] = EntryRules(pack, settings, relisting_key=key)
     app.include_router(reviews_router)
+    app.include_router(review_stats_router)
     app.include_router(redress_router)
 
     if settings.scheduler_enabled:

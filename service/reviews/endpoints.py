@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 
+from policies import COUNTER_TERRORISM_SCREENING, OVERSIGHT
 from service.auth.principal import (
     AnyPrincipal,
     EntriesRead,
@@ -21,6 +22,7 @@ from service.entries.service import ensure_aware
 from service.errors import Forbidden, RuleViolation
 from service.kit.http import ERROR_RESPONSES, IsoDateTime, request_id
 from service.policy.pack import pack_of
+from service.policy.purposes import serves
 from service.reviews import removal, service
 from service.reviews.schemas import (
     QueuePage,
@@ -32,7 +34,19 @@ from service.reviews.schemas import (
 )
 
 router = APIRouter(
-    prefix="/v1", tags=["reviews"], route_class=TransactionalRoute, responses=ERROR_RESPONSES
+    prefix="/v1",
+    tags=["reviews"],
+    route_class=TransactionalRoute,
+    responses=ERROR_RESPONSES,
+    dependencies=[serves(COUNTER_TERRORISM_SCREENING)],  # GV-purpose-config
+)
+# The statistics are an oversight report (reports:read), not work on the list.
+stats_router = APIRouter(
+    prefix="/v1",
+    tags=["reviews"],
+    route_class=TransactionalRoute,
+    responses=ERROR_RESPONSES,
+    dependencies=[serves(OVERSIGHT)],  # GV-purpose-config
 )
 
 EntryId = Annotated[str, Path(min_length=36, max_length=36, pattern=r"^[0-9a-f-]{36}$")]
@@ -93,7 +107,7 @@ def review_queue(
     return QueuePage(as_of=moment, items=items, next_cursor=next_cursor)
 
 
-@router.get(
+@stats_router.get(
     "/reviews/stats",
     response_model=ReviewStats,
     summary="Review, extension, erasure and removal-latency statistics (oversight)",

@@ -6,16 +6,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, status
 
+from policies import BORDER_SCREENING
 from service.auth.principal import Principal, RedressWrite
 from service.db.session import DbSession, TransactionalRoute
 from service.kit.http import ERROR_RESPONSES, Purpose, request_id
+from service.policy.purposes import serves
 from service.screening import cleared
 from service.screening.runtime import runtime_of
 from service.screening.schemas import ClearedPersonIn, ClearedPersonOut, RevokeIn
 from service.screening.service import Context
 
 router = APIRouter(prefix="/v1/cleared-persons", tags=["cleared persons"],
-                   route_class=TransactionalRoute, responses=ERROR_RESPONSES)
+                   route_class=TransactionalRoute, responses=ERROR_RESPONSES,
+                   dependencies=[serves(BORDER_SCREENING)])  # GV-purpose-config
 
 Id = Annotated[str, Path(min_length=36, max_length=36, pattern=r"^[0-9a-f-]{36}$")]
 

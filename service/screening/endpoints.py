@@ -12,12 +12,14 @@ from fastapi import APIRouter, Path, Request, Response, status
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import DBAPIError
 
+from policies import BORDER_SCREENING
 from service.auth.principal import Principal, ScreeningsDecide, ScreeningsRun
 from service.db.engine import READ_ONLY
 from service.db.session import DbSession
 from service.errors import ServiceUnavailable
 from service.kit.http import ERROR_RESPONSES, Purpose, request_id
 from service.logging import get_logger
+from service.policy.purposes import serves
 from service.screening import decisions, reads
 from service.screening import service as screening
 from service.screening.runtime import Runtime, current_state, runtime_of
@@ -114,6 +116,7 @@ def _rollback_quietly(session: Any) -> None:
 
 
 router = APIRouter(prefix="/v1/screenings", tags=["screenings"], route_class=ScreeningRoute,
+                   dependencies=[serves(BORDER_SCREENING)],  # GV-purpose-config
                    responses={**ERROR_RESPONSES,
                               503: {"description": "Database unreachable: fail closed"}})
 

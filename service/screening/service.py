@@ -36,6 +36,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from service.audit.recorder import processed_under
 from service.auth.principal import Principal
 from service.auth.roles import Scope
 from service.models.screening import (
@@ -336,8 +337,11 @@ def audit_events(ctx: Context, prepared: list[PreparedScreening], state: ListSta
                  batch_id: str | None, manifest_ref: str | None) -> list[dict[str, Any]]:
     """The audit events of one request: one consultation (LG-consult-fields), then one event per
     use of the cleared-persons register (MT-misidentified). Metadata only."""
-    common = {"list_version": state.version, "data_age_seconds": round(state.age_seconds, 3),
-              "stale": state.stale}
+    # The purpose and pack go in here, on the request's thread: the group writer that records
+    # these events runs on its own (GV-purpose-config).
+    common = processed_under({"list_version": state.version,
+                              "data_age_seconds": round(state.age_seconds, 3),
+                              "stale": state.stale})
     events: list[dict[str, Any]] = []
     if batch_id is None:
         (item,) = prepared
@@ -363,6 +367,7 @@ def audit_events(ctx: Context, prepared: list[PreparedScreening], state: ListSta
             events.append({"operation": "consultation", "action": "cleared_person.use",
                            "target_type": "cleared_person", "target_id": profile_id,
                            "purpose": ctx.purpose, "request_id": ctx.request_id,
-                           "details": {"screening_id": item.screening.id,
-                                       "use": "distinguish the traveller from the listed subject"}})
+                           "details": processed_under({
+                               "screening_id": item.screening.id,
+                               "use": "distinguish the traveller from the listed subject"})})
     return events

@@ -136,7 +136,7 @@ require_assessment = true
 [redress]
 profile = "eu-interop"
 [purposes]
-allowed = ["redress", "oversight"]
+allowed = ["counter_terrorism_screening", "border_screening", "oversight", "redress"]
 """
 
 

@@ -14,8 +14,9 @@ def _events(client, headers, entry_id: str) -> list[dict]:  # noqa: ANN001
 
 def test_a_refused_self_approval_and_a_stale_write_leave_refused_events(client, headers) -> None:
     """LG-ops, LB-second-review: the nominator's attempt to approve (403) and an amendment of
-    a stale version (412) are rolled back but recorded with outcome ``refused``, metadata only,
-    and the hash chain still verifies."""
+    a stale version (412) are rolled back but recorded with outcome ``refused``, metadata only
+    (with the purpose the route serves and the pack, GV-purpose-config), and the hash chain
+    still verifies."""
     created = client.post("/v1/entries", json=entry_body(),
                           headers=headers("operator", sub="alice"))
     assert created.status_code == 201, created.text
@@ -31,11 +32,12 @@ def test_a_refused_self_approval_and_a_stale_write_leave_refused_events(client, 
 
     refused = [event for event in _events(client, headers, entry["id"])
                if event["outcome"] == "refused"]
+    under = {"purpose_code": "counter_terrorism_screening", "policy_pack": "default@2026.1"}
     assert [(e["actor_sub"], e["action"], e["operation"], e["details"]) for e in refused] == [
         ("alice", "POST /entries/*/approve", "alteration",
-         {"status": 403, "error": "forbidden", "rules": ["LB-second-review"]}),
+         {**under, "status": 403, "error": "forbidden", "rules": ["LB-second-review"]}),
         ("bob", "PATCH /entries/*", "alteration",
-         {"status": 412, "error": "precondition_failed", "rules": []}),
+         {**under, "status": 412, "error": "precondition_failed", "rules": []}),
     ]
     assert all(e["target_type"] == "entry" and e["request_id"] for e in refused)
     assert "Tahiri" not in str(refused) and "my own nomination" not in str(refused)
