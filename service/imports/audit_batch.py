@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from service.audit.chain import event_hash
+from service.audit.recorder import processed_under
 from service.auth.principal import Principal, SystemActor
 from service.db.base import utcnow
 from service.models.audit import AuditEvent, AuditHead
@@ -52,7 +53,7 @@ def chain_rows(
             "purpose": spec.get("purpose"),
             "request_id": spec.get("request_id"),
             "outcome": spec.get("outcome", "success"),
-            "details": spec.get("details") or {},
+            "details": processed_under(spec.get("details")),  # GV-purpose-config
             "prev_hash": prev_hash,
         }
         row["hash"] = prev_hash = event_hash(row)

@@ -55,13 +55,17 @@ def _run(settings: Settings, work: Any) -> int:
     from sqlalchemy.orm import Session
     from tqdm import tqdm
 
+    from policies import COUNTER_TERRORISM_SCREENING
     from service.db.engine import make_engine
     from service.imports.csv_import import CsvRejected
+    from service.policy.purposes import processing_for
 
     engine = make_engine(settings.database_url)
     bar = tqdm(unit="rec", file=sys.stderr, disable=not sys.stderr.isatty())
     try:
-        with Session(engine) as session, session.begin():
+        # GV-purpose-config: importing to the list is refused under a pack without its purpose.
+        with (processing_for(settings, COUNTER_TERRORISM_SCREENING),
+              Session(engine) as session, session.begin()):
             summary = work(session, bar)
     except (ConfigurationError, CsvRejected) as error:
         print(f"import refused, nothing written: {error}", file=sys.stderr)
@@ -117,6 +121,20 @@ def _cmd_import_csv(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_export_ftm(args: argparse.Namespace, settings: Settings) -> int:
+    """GV-purpose-config: exporting from the list is refused under a pack that does not
+    configure its purpose (counter_terrorism_screening)."""
+    from policies import COUNTER_TERRORISM_SCREENING
+    from service.policy.purposes import processing_for
+
+    try:
+        with processing_for(settings, COUNTER_TERRORISM_SCREENING):
+            return _export_ftm(args, settings)
+    except ConfigurationError as error:
+        print(f"export refused, nothing written: {error}", file=sys.stderr)
+        return 2
+
+
+def _export_ftm(args: argparse.Namespace, settings: Settings) -> int:
     """Export to a temporary file, commit the disclosure records, and only then hand the data
     over (move the file into place, or copy it to stdout): a failed commit discloses nothing."""
     import shutil

@@ -10,12 +10,17 @@ frozenset lookup on the pack loaded at start-up: no database query, no file read
 events the request records (a refusal's too) carry ``purpose_code`` and ``policy_pack`` in their
 details.
 
+Commands that process personal data outside a request (imports, exports) run inside
+:func:`processing_for`, which refuses in the same way.
+
 Routes that touch no personal data (health probes, the audit public key) declare nothing;
 ``tests/service/test_purposes.py`` holds every other ``/v1`` route to a declaration.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import Depends, Request
@@ -25,8 +30,9 @@ from fastapi.security import SecurityScopes
 from policies import PolicyError, PolicyPack, check_purpose
 from service.audit.recorder import PROCESSED_UNDER
 from service.auth.principal import authenticated, bearer_scheme
+from service.config import ConfigurationError, Settings
 from service.errors import Forbidden
-from service.policy.pack import pack_of
+from service.policy.pack import load_configured_pack, pack_of
 
 RULE = "GV-purpose-config"
 
@@ -83,3 +89,20 @@ async def _refuse(request: Request, pack: PolicyPack, purpose: str) -> None:
             f"the policy pack {pack.ref} does not configure ({RULE})",
             details=[{"loc": ["purpose"], "msg": error.message, "rule": RULE}],
         ) from None
+
+
+@contextmanager
+def processing_for(settings: Settings, purpose: str) -> Iterator[PolicyPack]:
+    """For a command that processes personal data (imports, exports): the configured pack, or
+    ``ConfigurationError`` when it does not configure ``purpose``; the audit events recorded
+    inside carry the purpose and pack, as a route's do."""
+    pack = load_configured_pack(settings)  # a broken pack is a ConfigurationError too
+    if purpose not in pack.allowed_purposes:
+        raise ConfigurationError(
+            f"the policy pack {pack.ref} does not configure the purpose {purpose!r} ({RULE})"
+        )
+    token = PROCESSED_UNDER.set({"purpose_code": purpose, "policy_pack": str(pack.ref)})
+    try:
+        yield pack
+    finally:
+        PROCESSED_UNDER.reset(token)

@@ -164,3 +164,44 @@ def test_export_ftm_needs_recipient_basis_and_justification_SH_per_recipient_bas
     )
     code, out = cli(settings, "audit", "verify")
     assert code == 0 and json.loads(out)["ok"] is True
+
+
+def test_imports_and_exports_are_refused_under_a_pack_without_their_purpose_GV_purpose_config(
+    engine, settings, tmp_path, capsys
+) -> None:
+    """GV-purpose-config: under a pack that does not configure counter_terrorism_screening,
+    ``watchlist import csv`` and ``watchlist export ftm`` exit 2 naming the purpose and the
+    pack, and write nothing (no entry, no audit event); under the default pack the import's
+    audit events record the purpose and pack they were processed under."""
+    from importlib import resources
+
+    pack = (resources.files("policies") / "packs" / "default.toml").read_text("utf-8")
+    narrowed = pack.replace('allowed = ["counter_terrorism_screening", ', 'allowed = [')
+    assert narrowed != pack
+    pack_file = tmp_path / "no-list.toml"
+    pack_file.write_text(narrowed, "utf-8")
+    refusing = settings.model_copy(update={"policy_pack_file": pack_file})
+    path = _csv(tmp_path / "in.csv", [GOOD_ROW])
+    before = _count(engine, AuditEvent)
+
+    code, out = cli(refusing, "import", "csv", str(path))
+    err = capsys.readouterr().err
+    assert (code, out) == (2, "")
+    assert "'counter_terrorism_screening'" in err and "default@2026.1" in err
+    assert "nothing written" in err
+    code, _ = cli(refusing, "export", "ftm", "--purpose", "case 7", "--legal-basis", "MoU art. 4",
+                  "--recipient", "partner agency")
+    err = capsys.readouterr().err
+    assert code == 2 and "'counter_terrorism_screening'" in err and "nothing written" in err
+    assert _count(engine, Entry) == 0 and _count(engine, AuditEvent) == before
+
+    code, _ = cli(settings, "import", "csv", str(path))
+    assert code == 0
+    with Session(engine) as session:
+        details = session.execute(
+            select(AuditEvent.details).where(AuditEvent.seq > before)
+        ).scalars().all()
+    assert details and all(
+        d["purpose_code"] == "counter_terrorism_screening" and d["policy_pack"] == "default@2026.1"
+        for d in details
+    )
