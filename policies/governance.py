@@ -14,7 +14,7 @@ from policies.pack import Decided, PolicyPack
 COUNTER_TERRORISM_SCREENING = "counter_terrorism_screening"  # the list: entries, reviews, imports
 BORDER_SCREENING = "border_screening"  # screenings, hit decisions, the cleared-persons register
 OVERSIGHT = "oversight"  # audit trail, oversight reports, transparency, subject access reports
-REDRESS = "redress"  # redress cases (the purpose a case names is checked when it is opened)
+REDRESS = "redress"  # every redress route; a new case's own purpose is checked as well
 SERVICE_PURPOSES: tuple[str, ...] = (
     COUNTER_TERRORISM_SCREENING, BORDER_SCREENING, OVERSIGHT, REDRESS
 )

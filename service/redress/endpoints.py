@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Request, status
 from fastapi.responses import PlainTextResponse
 from sqlalchemy.orm import Session
 
+from policies import REDRESS
 from policies.redress import CaseState
 from policies.redress.cases import PUBLIC_STATUS
 from service.auth.principal import Principal, RedressWrite, ReportsRead
@@ -17,6 +18,7 @@ from service.errors import NotFound
 from service.kit.http import ERROR_RESPONSES, request_id
 from service.models.policy import RedressCaseRecord
 from service.policy.pack import pack_of
+from service.policy.purposes import serves
 from service.policy.relisting import relisting_key_of
 from service.policy.settings import PolicySettings
 from service.redress import indirect, service
@@ -34,9 +36,12 @@ from service.redress.schemas import (
     TransitionIn,
 )
 
+# Every case route serves redress, reads and transitions of existing cases included; opening a
+# case and an indirect access check also check the purpose their request names.
 router = APIRouter(
     prefix="/v1/redress",
     tags=["redress"],
+    dependencies=[serves(REDRESS)],
     route_class=TransactionalRoute,
     responses=ERROR_RESPONSES,
 )

@@ -17,6 +17,7 @@ from policies import (
     BORDER_SCREENING,
     COUNTER_TERRORISM_SCREENING,
     OVERSIGHT,
+    REDRESS,
     SERVICE_PURPOSES,
 )
 from service.db.engine import normalise_url
@@ -30,8 +31,6 @@ PACK_REF = "national@test.1"
 
 # Routes that carry no personal data and so serve no purpose.
 NO_PERSONAL_DATA = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/v1/audit/public-key")}
-# Redress keeps its own check: a case names its purpose, checked when it is opened or run.
-PURPOSE_IN_REQUEST = "/v1/redress/"
 
 
 def _pack_without(tmp_path, purpose: str):  # noqa: ANN001, ANN202
@@ -172,6 +171,26 @@ def test_pack_without_counter_terrorism_screening_refuses_work_on_the_list(
     assert not [e for e in events if e["action"] == "entry.nominate"]
 
 
+def test_pack_without_redress_refuses_every_case_route(app_without, headers, database_url) -> None:
+    """GV-purpose-config: under a pack that does not configure redress, opening a case, reading
+    an existing case and its letter, moving it on and an indirect access check are all refused
+    with 403 naming the purpose and the pack, and no case is written."""
+    client = app_without(REDRESS)
+    officer = headers("reviewer", agency="fusion-cell", sub="redress-officer")
+    _assert_refused(client.post("/v1/redress/cases", json={"request_kind": "access"},
+                                headers=officer), REDRESS)
+    number = "RC-7KQD-M3PA-9XTR-H"
+    _assert_refused(client.get(f"/v1/redress/cases/{number}", headers=officer), REDRESS)
+    _assert_refused(client.get(f"/v1/redress/cases/{number}/letter", headers=officer), REDRESS)
+    _assert_refused(client.post(f"/v1/redress/cases/{number}/transitions",
+                                json={"to": "acknowledged"}, headers=officer), REDRESS)
+    oversight = headers("oversight", agency="dpa", sub="olivia", purpose="lawfulness check")
+    indirect = client.post("/v1/redress/indirect-access", headers=oversight, json={
+        "request_reference": "DPA-2026-1", "names": ["Kasim Tahiri"]})
+    _assert_refused(indirect, REDRESS)
+    assert _count(database_url, "redress_cases") == 0
+
+
 def test_audit_events_record_the_purpose_and_pack_they_were_processed_under(
     client, headers
 ) -> None:
@@ -195,8 +214,8 @@ def test_audit_events_record_the_purpose_and_pack_they_were_processed_under(
 def test_every_route_with_personal_data_declares_a_configured_purpose(app) -> None:
     """GV-purpose-config: no route can be added without a purpose. Every API route declares one
     through its router (screening: border_screening; entries and reviews:
-    counter_terrorism_screening; audit and reports: oversight), except the routes that carry no
-    personal data and redress, whose requests name their purpose."""
+    counter_terrorism_screening; audit and reports: oversight; redress: redress), except the
+    routes that carry no personal data."""
     declared: dict[tuple[str, str], str | None] = {}
     for route in iter_route_contexts(app.routes):  # the routes of included routers too
         if not isinstance(route.original_route, APIRoute):
@@ -206,7 +225,6 @@ def test_every_route_with_personal_data_declares_a_configured_purpose(app) -> No
     missing = sorted(
         key for key, purpose in declared.items()
         if purpose is None and key not in NO_PERSONAL_DATA
-        and not key[1].startswith(PURPOSE_IN_REQUEST)
     )
     assert missing == []
     for key in NO_PERSONAL_DATA:
@@ -223,3 +241,4 @@ def test_every_route_with_personal_data_declares_a_configured_purpose(app) -> No
     assert declared[("GET", "/v1/reviews/stats")] == OVERSIGHT
     assert purpose_of("/v1/reports") == {OVERSIGHT}
     assert purpose_of("/v1/audit") == {OVERSIGHT, None}  # None: the public key only
+    assert purpose_of("/v1/redress") == {REDRESS}
