@@ -89,6 +89,10 @@ def _principal(sub: str, agency: str, role: Role) -> Principal:
     return Principal(sub=sub, agency=agency, roles=(role,), scopes=scopes_for([role]))
 
 
+DEMO_DUPLICATE_RESOLUTION = ("demo: every generated person is a different fictional person, "
+                             "whatever the likeness of their names")
+
+
 def _context(container: Any, principal: Principal, request_id: str) -> entries.Context:
     values: dict[str, Any] = {"principal": principal, "request_id": request_id,
                               "review_agency": container.settings.review_agency,
@@ -113,7 +117,10 @@ def _load(session: Session, container: Any, rng: random.Random, count: int) -> i
         entry = entries.nominate(session, nominators[agency], EntryCreate.model_validate(body))
         if status == "pending_review":
             continue
-        entries.approve(session, reviewer, entry.id, "demo: minimum criteria met (second review)")
+        # LB-adequacy-gate: two generated persons may come out alike; they are different
+        # people by construction, and the demo reviewer says so (used only if one is found).
+        entries.approve(session, reviewer, entry.id, "demo: minimum criteria met (second review)",
+                        duplicate_resolution=DEMO_DUPLICATE_RESOLUTION)
         if status == "suspended":
             entries.suspend(session, reviewer, entry.id, "demo: suspended pending new information")
         elif status == "delisted":
@@ -317,6 +324,7 @@ def _listing(rng: random.Random, number: int, agency: str, category: str) -> dic
         "shared_with": rng.sample(others, k=rng.randint(0, len(others))),
         "source": DEMO_SOURCE,
         "source_ref": f"DEMO-{number:05d}",
+        "adequacy_attested": True,  # LB-adequacy-gate: the demo nominator attests
     }
 
 

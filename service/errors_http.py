@@ -27,6 +27,9 @@ FIELD_RULES: dict[str, str] = {
     "derogatory_items": "LB-standard",
     "data_subject_category": "DQ-subject-category",
     "names": "LB-legal-basis",
+    "adequacy_attested": "LB-adequacy-gate",
+    "adequacy_note": "LB-adequacy-gate",
+    "duplicate_resolution": "LB-adequacy-gate",
 }
 # Inside one derogatory item: its grading and provenance are DQ-fact-vs-assessment (LED Art 7);
 # whether it describes conduct, and what it says, are the listing standard (LB-standard).

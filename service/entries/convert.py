@@ -74,4 +74,5 @@ def to_out(entry: Entry) -> EntryOut:
 
 
 def snapshot(entry: Entry) -> dict[str, Any]:
-    return to_out(entry).model_dump(mode="json")
+    # The entry itself: what a caller is shown about other entries is not part of its version.
+    return to_out(entry).model_dump(mode="json", exclude={"possible_duplicates"})

@@ -12,6 +12,8 @@ from service.db.session import DbSession, TransactionalRoute
 from service.entries import service
 from service.entries.convert import to_out
 from service.entries.schemas import (
+    AdequacyOut,
+    ApproveDecision,
     DataSubjectCategory,
     Decision,
     EntryCreate,
@@ -20,6 +22,7 @@ from service.entries.schemas import (
     EntryUpdate,
     HistoryOut,
     Kind,
+    PossibleDuplicateOut,
     Status,
     VersionOut,
 )
@@ -38,21 +41,30 @@ def _ctx(request: Request, principal: Principal, purpose: str | None = None) -> 
     container = request.app.state.container
     return service.Context(principal=principal, request_id=request_id(request),
                            review_agency=container.settings.review_agency, purpose=purpose,
-                           rules=container.extensions.get("entry_rules"))
+                           rules=container.extensions.get("entry_rules"),
+                           duplicates=container.extensions.get("entry_duplicates"))
 
 
-def _respond(response: Response, entry) -> EntryOut:  # noqa: ANN001
+def _respond(response: Response, entry, session: DbSession | None = None,  # noqa: ANN001
+             ctx: service.Context | None = None) -> EntryOut:
+    """The entry with its ETag; a single entry's answer also lists its possible duplicates as
+    the caller may see them (LB-adequacy-gate)."""
     response.headers["ETag"] = service.etag(entry)
-    return to_out(entry)
+    out = to_out(entry)
+    if session is not None and ctx is not None:
+        out.possible_duplicates = [PossibleDuplicateOut(**item) for item in
+                                   service.possible_duplicates(session, ctx, entry)]
+    return out
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=EntryOut,
              summary="Nominate a subject (starts in pending_review)")
 def nominate(body: EntryCreate, request: Request, response: Response, session: DbSession,
              principal: EntriesWrite) -> EntryOut:
-    entry = service.nominate(session, _ctx(request, principal), body)
+    ctx = _ctx(request, principal)
+    entry = service.nominate(session, ctx, body)
     response.headers["Location"] = f"/v1/entries/{entry.id}"
-    return _respond(response, entry)
+    return _respond(response, entry, session, ctx)
 
 
 @router.get("", response_model=EntryPage, summary="List visible entries (a consultation)")
@@ -84,7 +96,16 @@ def list_entries(
 @router.get("/{entry_id}", response_model=EntryOut, summary="Read an entry (a consultation)")
 def read_entry(entry_id: EntryId, request: Request, response: Response, session: DbSession,
                principal: EntriesRead, purpose: Purpose) -> EntryOut:
-    return _respond(response, service.read(session, _ctx(request, principal, purpose), entry_id))
+    ctx = _ctx(request, principal, purpose)
+    return _respond(response, service.read(session, ctx, entry_id), session, ctx)
+
+
+@router.get("/{entry_id}/adequacy", response_model=AdequacyOut,
+            summary="The adequacy gate: attestation, possible duplicates and the expected hit "
+                    "volume on recent screenings, as counts (LB-adequacy-gate; a consultation)")
+def entry_adequacy(entry_id: EntryId, request: Request, session: DbSession,
+                   principal: EntriesRead, purpose: Purpose) -> AdequacyOut:
+    return service.adequacy_report(session, _ctx(request, principal, purpose), entry_id)
 
 
 @router.patch("/{entry_id}", response_model=EntryOut,
@@ -100,8 +121,9 @@ def update_entry(
     if_match: IfMatch = None,
 ) -> EntryOut:
     expected = service.parse_if_match(if_match)
-    entry = service.update(session, _ctx(request, principal), entry_id, expected, body)
-    return _respond(response, entry)
+    ctx = _ctx(request, principal)
+    entry = service.update(session, ctx, entry_id, expected, body)
+    return _respond(response, entry, session, ctx)
 
 
 @router.get("/{entry_id}/history", response_model=HistoryOut,
@@ -117,27 +139,35 @@ def entry_history(entry_id: EntryId, request: Request, session: DbSession,
     ])
 
 
-def _decision_route(name: str, summary: str, *, if_match_required: bool) -> None:
+def _decision_route(name: str, summary: str, *, if_match_required: bool,
+                    body_model: type[Decision] = Decision) -> None:
     """A lifecycle decision. Approving, rejecting and reinstating need If-Match: a reviewer
     decides on the version they read, never on one changed since (428 without, 412 when stale).
     Suspending and delisting take an entry off screening and honour If-Match when sent."""
     use_case = getattr(service, name)
 
-    def decide(entry_id: EntryId, body: Decision, request: Request, response: Response,
-               session: DbSession, principal: EntriesApprove, if_match: IfMatch = None) -> EntryOut:
+    def decide(entry_id: EntryId, body: body_model, request: Request,  # type: ignore[valid-type]
+               response: Response, session: DbSession, principal: EntriesApprove,
+               if_match: IfMatch = None) -> EntryOut:
         expected = (service.parse_if_match(if_match) if if_match_required or if_match is not None
                     else None)
-        entry = use_case(session, _ctx(request, principal), entry_id, body.reason,
-                         expected_version=expected)
-        return _respond(response, entry)
+        ctx = _ctx(request, principal)
+        extra = ({"duplicate_resolution": body.duplicate_resolution}
+                 if isinstance(body, ApproveDecision) else {})
+        entry = use_case(session, ctx, entry_id, body.reason, expected_version=expected,
+                         **extra)
+        return _respond(response, entry, session, ctx)
 
+    decide.__annotations__["body"] = body_model  # a class, not the postponed name
     decide.__name__ = f"{name}_entry"
     router.add_api_route(f"/{{entry_id}}/{name}", decide, methods=["POST"], response_model=EntryOut,
                          summary=summary)
 
 
 _decision_route("approve", "Activate a nomination or an amendment (second review by someone else; "
-                "LB-second-review; If-Match required)", if_match_required=True)
+                "LB-second-review; If-Match required; possible duplicates need a "
+                "duplicate_resolution, LB-adequacy-gate)", if_match_required=True,
+                body_model=ApproveDecision)
 _decision_route("reject", "Reject a nomination or an amendment (If-Match required)",
                 if_match_required=True)
 _decision_route("suspend", "Suspend an active entry from screening", if_match_required=False)

@@ -264,6 +264,29 @@ class EntryCreate(EntryFields):
 
     source: Line(100) | None = None
     source_ref: Line(200) | None = None
+    # LB-adequacy-gate (ETIAS Art 35(1)): the nominator's own statement, explicit, never a
+    # default: JSON true only (not "yes", not 1).
+    adequacy_attested: Annotated[bool, Field(strict=True)] = Field(
+        description="The nominator attests that the information is adequate, accurate and "
+                    "important enough to list the subject (LB-adequacy-gate); must be true"
+    )
+    adequacy_note: Paragraphs(2000) | None = Field(
+        default=None, description="Optional note on the attestation (LB-adequacy-gate)"
+    )
+
+    @field_validator("adequacy_attested")
+    @classmethod
+    def _attested(cls, value: bool) -> bool:
+        if value is not True:
+            raise ValueError(
+                "the nominator must attest that the information is adequate, accurate and "
+                "important enough (LB-adequacy-gate)"
+            )
+        return value
+
+
+# Said about the nomination, not stored as the entry's fields (see ``EntryAdequacy``).
+ATTESTATION_FIELDS = frozenset({"adequacy_attested", "adequacy_note"})
 
 
 def _without_default(schema: dict[str, Any]) -> None:
@@ -332,6 +355,67 @@ class Decision(BaseModel):
     reason: Paragraphs(2000, min_length=5)
 
 
+class ApproveDecision(Decision):
+    """An approval. ``duplicate_resolution`` is needed while the entry has possible duplicates
+    (LB-adequacy-gate): why they are different people; it is ignored when there are none."""
+
+    duplicate_resolution: Paragraphs(2000, min_length=5) | None = Field(
+        default=None,
+        description="Why the entry's possible duplicates are different people "
+                    "(LB-adequacy-gate); required while any stands",
+    )
+
+
+class PossibleDuplicateOut(BaseModel):
+    """Another entry the matching engine scored as possibly the same person. Its id, score and
+    band are shown only to agencies that may see it; others learn only that it exists."""
+
+    visible: bool
+    entry_id: str | None = None
+    score: float | None = None
+    band: str | None = None
+
+
+class DuplicateCheckOut(BaseModel):
+    checked_at: datetime
+    complete: bool = Field(description="False when a part of the list could not be searched")
+    possible_duplicates: list[PossibleDuplicateOut]
+    resolution_recorded: bool = Field(
+        description="A reviewer recorded why the duplicates are different people"
+    )
+
+
+class AttestationOut(BaseModel):
+    attested_as: Literal["nominator", "source", "none"]
+    attested_by: str | None
+    attested_at: datetime | None
+    note: str | None
+
+
+class ImpactOut(BaseModel):
+    """Counts only: how many recent screenings whose data are still held would have hit the
+    entry at the default threshold (never the travellers' data)."""
+
+    threshold: float
+    window_days: int
+    queries_limit: int
+    queries_examined: int
+    would_hit: int
+    strong: int
+    possible: int
+    complete: bool = Field(description="False when the time budget ran out before the window "
+                                       "was examined in full")
+
+
+class AdequacyOut(BaseModel):
+    """What the reviewer decides on (LB-adequacy-gate)."""
+
+    entry_id: str
+    attestation: AttestationOut | None
+    duplicate_check: DuplicateCheckOut
+    impact: ImpactOut
+
+
 class NameOut(BaseModel):
     full_name: str
     name_type: NameType
@@ -383,6 +467,11 @@ class EntryOut(BaseModel):
     created_at: datetime
     updated_by: str
     updated_at: datetime
+    possible_duplicates: list[PossibleDuplicateOut] | None = Field(
+        default=None,
+        description="On a single entry's answers: the possible duplicates found by the last "
+                    "check and still standing (LB-adequacy-gate); see /adequacy",
+    )
 
 
 class EntryPage(BaseModel):

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from service.audit.recorder import record_event
 from service.auth.principal import Principal
 from service.db.base import utcnow
-from service.entries import feed, repository
+from service.entries import adequacy, feed, repository
 from service.entries.convert import snapshot, stored_birth_dates, stored_names
 from service.entries.schemas import (
+    ATTESTATION_FIELDS,
     ActionOnHit,
     DataSubjectCategory,
     EntryCreate,
@@ -24,7 +25,8 @@ from service.entries.schemas import (
 )
 from service.errors import Forbidden, PreconditionFailed, RuleViolation
 from service.kit.pagination import decode_cursor, encode_cursor
-from service.models.entry import Entry, EntryShare, EntryVersion
+from service.models.entry import Entry, EntryAdequacy, EntryShare, EntryVersion
+from service.policy.errors import policy_errors
 
 # LB-association: contacts and associates may be listed only for low-intrusion actions.
 ASSOCIATE_ACTIONS = frozenset({ActionOnHit.log_only, ActionOnHit.discreet_check})
@@ -38,6 +40,9 @@ class Context:
     purpose: str | None = None
     # Policy-pack rules (service.policy.entry_rules.EntryRules): CH-minor, review date, RD-no-moot.
     rules: Any = None
+    # LB-adequacy-gate: the duplicate checker (service.entries.adequacy.DuplicateChecker); the
+    # process's fallback when None.
+    duplicates: Any = None
 
 
 def _check_associate_action(category: DataSubjectCategory | str, action: ActionOnHit | str) -> None:
@@ -121,20 +126,29 @@ def nominate(session: Session, ctx: Context, data: EntryCreate) -> Entry:
     session.add(entry)
     session.flush()
     _write_version(session, entry, ctx, change="nominated", reason="nomination",
-                   changed_fields=sorted(EntryCreate.model_fields))
+                   changed_fields=sorted(set(EntryCreate.model_fields) - ATTESTATION_FIELDS))
+    # LB-adequacy-gate: the nominator's attestation (the schema refuses a nomination without
+    # it) and the duplicate check, recorded with the nomination; approval checks again.
+    check = adequacy.checker_of(ctx.duplicates).check(session, entry)
+    adequacy.record_check(session, entry, check, now,
+                          attestation=("nominator", principal.sub, data.adequacy_note))
     record_event(session, principal, operation="collection", action="entry.nominate",
                  target_type="entry", target_id=entry.id, request_id=ctx.request_id,
                  purpose="nomination",
                  details={"data_subject_category": entry.data_subject_category,
                           "names": len(entry.names), "documents": len(entry.documents),
-                          "derogatory_items": len(entry.derogatory_items)})
+                          "derogatory_items": len(entry.derogatory_items),
+                          "adequacy_attested": True,
+                          "possible_duplicates": len(check.duplicates),
+                          "duplicate_check_complete": check.complete})
     feed.entry_changed(session, entry, "nominated")
     return entry
 
 
 def _transition(session: Session, ctx: Context, entry: Entry, *, to: Status,
                 allowed_from: set[Status], action: str, reason: str,
-                extra: dict[str, Any] | None = None) -> Entry:
+                extra: dict[str, Any] | None = None,
+                audit: dict[str, Any] | None = None) -> Entry:
     _check_status(entry, allowed_from, action)
     now = utcnow()
     previous = entry.status
@@ -149,7 +163,8 @@ def _transition(session: Session, ctx: Context, entry: Entry, *, to: Status,
                    changed_fields=["status", *sorted(extra or {})])
     record_event(session, ctx.principal, operation="alteration", action=action, target_type="entry",
                  target_id=entry.id, request_id=ctx.request_id, purpose=reason,
-                 details={"from": previous, "to": to.value, "version": entry.version})
+                 details={"from": previous, "to": to.value, "version": entry.version,
+                          **(audit or {})})
     feed.entry_changed(session, entry, action.split(".")[-1])
     return entry
 
@@ -213,16 +228,20 @@ def _check_may_return_to_screening(session: Session, ctx: Context, entry: Entry,
 
 
 def approve(session: Session, ctx: Context, entry_id: str, reason: str,
-            review_due_for: Any = None, *, expected_version: int | None = None) -> Entry:
+            review_due_for: Any = None, *, expected_version: int | None = None,
+            duplicate_resolution: str | None = None) -> Entry:
     """Activate a nomination or an amended entry (LB-second-review).
 
     The approver is neither the nominator nor anyone who amended the entry since its last
-    approval; the nomination rules run again on the entry as it now stands.
+    approval; the nomination rules run again on the entry as it now stands. The duplicate
+    check runs again too (LB-adequacy-gate): while a possible duplicate stands, activation
+    needs the reviewer's ``duplicate_resolution`` saying why they are different people (409).
     """
     entry = _writable(session, ctx, entry_id, expected_version)
     _check_status(entry, {Status.pending_review}, "entry.approve")
     _require_second_reviewer(session, ctx, entry, "approved")
     now = utcnow()
+    gate = _adequacy_gate(session, ctx, entry, duplicate_resolution, now)
     reapproval = entry.activated_at is not None
     if reapproval:
         _check_may_return_to_screening(
@@ -239,7 +258,28 @@ def approve(session: Session, ctx: Context, entry_id: str, reason: str,
             review_due_for(entry, now) if review_due_for else now + timedelta(days=365)
         )
     return _transition(session, ctx, entry, to=Status.active, allowed_from={Status.pending_review},
-                       action="entry.approve", reason=reason, extra=extra)
+                       action="entry.approve", reason=reason, extra=extra, audit=gate)
+
+
+def _adequacy_gate(session: Session, ctx: Context, entry: Entry, resolution: str | None,
+                   now: datetime) -> dict[str, Any]:
+    """LB-adequacy-gate at approval: check for duplicates again on the list as it now stands
+    (one delisted or merged meanwhile no longer counts), refuse while any stands without the
+    reviewer's reason, record the outcome. Returns the audit details (counts only)."""
+    from policies.adequacy import check_activation
+
+    check = adequacy.checker_of(ctx.duplicates).check(session, entry)
+    row = adequacy.record_check(session, entry, check, now)
+    standing = len(check.duplicates)
+    with policy_errors():
+        check_activation(standing, resolution)
+    if standing:
+        row.resolution = resolution
+        row.resolved_by = ctx.principal.sub
+        row.resolved_at = now
+    return {"adequacy_attested_as": row.attested_as, "possible_duplicates": standing,
+            "duplicate_check_complete": check.complete,
+            "duplicate_resolution_recorded": bool(standing)}
 
 
 def reject(session: Session, ctx: Context, entry_id: str, reason: str, *,
@@ -286,6 +326,9 @@ def _reject_amendment(session: Session, ctx: Context, entry: Entry, reason: str)
     session.flush()
     _write_version(session, entry, ctx, change="amendment_rejected", reason=reason,
                    changed_fields=[*changed, "status"])
+    if IDENTITY_FIELDS.intersection(changed):  # LB-adequacy-gate: the restored identity's check
+        adequacy.record_check(session, entry, adequacy.checker_of(ctx.duplicates).check(
+            session, entry), entry.updated_at)
     record_event(session, ctx.principal, operation="alteration", action="entry.reject_amendment",
                  target_type="entry", target_id=entry.id, request_id=ctx.request_id,
                  purpose=reason,
@@ -329,6 +372,9 @@ _ENUM_FIELDS = ("gender", "data_subject_category", "action_on_hit", "handling_co
 # Changes a second reviewer need not see again: whom a border officer calls, and which agencies
 # may read the entry. Every other field is what the listing rests on or how it matches.
 ADMINISTRATIVE_FIELDS = frozenset({"contact_point", "shared_with"})
+# What the matching engine compares: a change to any of them checks for duplicates again.
+IDENTITY_FIELDS = frozenset({"kind", "names", "birth_dates", "nationalities", "gender",
+                             "documents"})
 # Entries that are, or were until suspended, on screening: a substantive amendment takes them
 # back to pending_review until a second reviewer approves it (LB-second-review).
 _REVIEWED = frozenset({Status.active, Status.suspended})
@@ -416,6 +462,12 @@ def update(session: Session, ctx: Context, entry_id: str, expected_version: int,
     _write_version(session, entry, ctx, change="updated", reason=data.reason,
                    changed_fields=changed)
     details: dict[str, Any] = {"changed_fields": changed, "version": entry.version}
+    if IDENTITY_FIELDS.intersection(changed):
+        # LB-adequacy-gate: who the entry is about changed, so what it duplicates may have.
+        check = adequacy.checker_of(ctx.duplicates).check(session, entry)
+        adequacy.record_check(session, entry, check, now)
+        details.update({"possible_duplicates": len(check.duplicates),
+                        "duplicate_check_complete": check.complete})
     if entry.status != previous:
         details.update({"from": previous, "to": entry.status})
     record_event(session, ctx.principal, operation="alteration", action="entry.update",
@@ -432,6 +484,56 @@ def read(session: Session, ctx: Context, entry_id: str) -> Entry:
                  target_type="entry", target_id=entry.id, request_id=ctx.request_id,
                  purpose=ctx.purpose, details={"version": entry.version})
     return entry
+
+
+def possible_duplicates(session: Session, ctx: Context, entry: Entry) -> list[dict[str, Any]]:
+    """The duplicates the last check found that still stand, as the caller may see them:
+    id, score and band of the entries their agency may see; of the others only that they
+    exist (LB-adequacy-gate)."""
+    from policies.adequacy import unresolved
+
+    recorded = adequacy.stored_duplicates(session.get(EntryAdequacy, entry.id))
+    standing = unresolved(recorded, adequacy.current_statuses(
+        session, [d.entry_id for d in recorded]))
+    visible = adequacy.visible_ids(session, ctx.principal, ctx.review_agency,
+                                   [d.entry_id for d in standing])
+    return adequacy.shown(standing, visible)
+
+
+def adequacy_report(session: Session, ctx: Context, entry_id: str) -> dict[str, Any]:
+    """What the reviewer decides on: the attestation, the possible duplicates on the list as it
+    now stands, and the expected hit volume on recent screenings (counts only). A
+    consultation: it reads the entry and, to count them, the held screening queries."""
+    entry = repository.get_readable(session, ctx.principal, ctx.review_agency, entry_id)
+    checker = adequacy.checker_of(ctx.duplicates)
+    check = checker.check(session, entry)
+    now = utcnow()
+    impact = adequacy.simulate_impact(session, entry, now=now, threshold=checker.threshold)
+    row = session.get(EntryAdequacy, entry.id)
+    visible = adequacy.visible_ids(session, ctx.principal, ctx.review_agency,
+                                   [d.entry_id for d in check.duplicates])
+    record_event(session, ctx.principal, operation="consultation", action="entry.adequacy",
+                 target_type="entry", target_id=entry.id, request_id=ctx.request_id,
+                 purpose=ctx.purpose,
+                 details={"version": entry.version, "possible_duplicates": len(check.duplicates),
+                          "duplicate_check_complete": check.complete,
+                          "impact_queries_examined": impact["queries_examined"],
+                          "impact_would_hit": impact["would_hit"],
+                          "impact_complete": impact["complete"]})
+    attestation = None
+    if row is not None:
+        attestation = {"attested_as": row.attested_as, "attested_by": row.attested_by,
+                       "attested_at": row.attested_at, "note": row.attestation_note}
+    return {
+        "entry_id": entry.id,
+        "attestation": attestation,
+        "duplicate_check": {
+            "checked_at": now, "complete": check.complete,
+            "possible_duplicates": adequacy.shown(check.duplicates, visible),
+            "resolution_recorded": bool(row is not None and row.resolution),
+        },
+        "impact": impact,
+    }
 
 
 def history(session: Session, ctx: Context, entry_id: str) -> list[EntryVersion]:

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import DateTime, Table, insert
 from sqlalchemy.orm import Session
 
-from service.entries.schemas import EntryCreate
+from service.entries.schemas import ATTESTATION_FIELDS, EntryCreate
 
-ENTRY_FIELDS = sorted(EntryCreate.model_fields)
+ENTRY_FIELDS = sorted(set(EntryCreate.model_fields) - ATTESTATION_FIELDS)
 
 
 def _naive(value: Any) -> Any:

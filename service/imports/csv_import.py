@@ -50,7 +50,7 @@ from service.imports.service import (
     import_agency,
     importer_actor,
 )
-from service.imports.writer import ImportOptions, ImportSummary, run_import
+from service.imports.writer import SOURCE_ATTESTS, ImportOptions, ImportSummary, run_import
 
 REQUIRED = (
     "ref",
@@ -173,6 +173,7 @@ def row_to_entry(row: dict[str, str], *, agency: str, source: str) -> EntryCreat
     for column in ("action_on_hit", "handling_code"):
         if (row.get(column) or "").strip():
             data[column] = row[column].strip()
+    data.update(SOURCE_ATTESTS)  # the source attests (LB-adequacy-gate; see writer)
     return EntryCreate.model_validate(data)
 
 

@@ -50,6 +50,7 @@ from service.imports.service import (
     importer_actor,
 )
 from service.imports.writer import (
+    SOURCE_ATTESTS,
     ImportOptions,
     ImportSummary,
     Prepared,
@@ -196,6 +197,7 @@ def ftm_to_entry(
         "source": source,
         "source_ref": str(entity.get("id"))[:200],
     }
+    data.update(SOURCE_ATTESTS)  # the source attests (LB-adequacy-gate; see writer)
     return EntryCreate.model_validate(data)
 
 

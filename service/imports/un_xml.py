@@ -33,6 +33,7 @@ from typing import Any
 
 from service.entries.schemas import EntryCreate
 from service.imports.countries import country_code
+from service.imports.writer import SOURCE_ATTESTS
 
 SOURCE = "un-sc"
 POLICY_SOURCE = "UN-SC-CONSOLIDATED"  # the name policy packs use in binding_sources
@@ -289,4 +290,5 @@ def un_record_to_entry(
         "source": SOURCE,
         "source_ref": reference,
     }
+    data.update(SOURCE_ATTESTS)  # the source attests (LB-adequacy-gate; see writer)
     return EntryCreate.model_validate(data)

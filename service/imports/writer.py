@@ -104,6 +104,18 @@ class ImportSummary:
         return out
 
 
+# LB-adequacy-gate. An imported record comes from an official list (a UN Security Council
+# committee, a sanctions authority, a partner's export): the body that listed the person decided
+# that the information is adequate, accurate and important enough, and the import cannot
+# re-examine that for each of thousands of records. So every importer attests on behalf of its
+# source (``SOURCE_ATTESTS``), and the entries get no attestation row here. An imported entry
+# that awaits review is checked for duplicates at approval like any other (its row then says
+# ``attested_as: source``); one that a binding source activates is not: the source's own list
+# already decided it, and the import's content digests keep its records from duplicating
+# themselves.
+SOURCE_ATTESTS = {"adequacy_attested": True}
+
+
 def rejection_reason(error: Exception) -> str:
     """Field paths and messages only: the rejected input may be personal data."""
     if isinstance(error, ValidationError):

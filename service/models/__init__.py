@@ -1,7 +1,7 @@
 """ORM models, one module per table group. Importing this package registers them all."""
 
 from service.models.audit import AuditEvent, AuditHead
-from service.models.entry import Entry, EntryShare, EntryVersion
+from service.models.entry import Entry, EntryAdequacy, EntryShare, EntryVersion
 from service.models.oversight import AuditCheckpointSigned, ImportRecord, ImportRun  # noqa: F401
 from service.models.policy import AuditCheckpoint, EntryPolicy, ErasureRecord  # noqa: F401
 from service.models.screening import (  # noqa: F401,E501
@@ -13,4 +13,4 @@ from service.models.screening import (  # noqa: F401,E501
     ScreeningQuery,
 )
 
-__all__ = ["AuditEvent", "AuditHead", "Entry", "EntryShare", "EntryVersion"]
+__all__ = ["AuditEvent", "AuditHead", "Entry", "EntryAdequacy", "EntryShare", "EntryVersion"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db.base import Base, PortableJSON, UTCDateTime, Uuid36
@@ -105,3 +105,30 @@ class EntryVersion(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (UniqueConstraint("entry_id", "version"),)
+
+
+class EntryAdequacy(Base):
+    """LB-adequacy-gate: the nominator's attestation and the duplicate check of one entry.
+
+    ``attested_as`` says who attested: ``nominator`` (an API nomination), or ``source`` /
+    ``none`` for an entry found without a row at approval (an import, whose official source
+    attests; an entry nominated before the gate). ``duplicates`` holds ids, scores and bands
+    only, never another entry's data. The note and the resolution are free text and may name
+    the person: the row is erased with the entry (``service.erasure.linked``).
+    """
+
+    __tablename__ = "entry_adequacy"
+
+    entry_id: Mapped[str] = mapped_column(
+        ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    attested_as: Mapped[str] = mapped_column(String(20))
+    attested_by: Mapped[str | None] = mapped_column(String(200))
+    attested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attestation_note: Mapped[str | None] = mapped_column(Text)
+    duplicates: Mapped[list[dict[str, Any]]] = mapped_column(PortableJSON, default=list)
+    duplicates_checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duplicates_complete: Mapped[bool] = mapped_column(Boolean)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -30,6 +30,10 @@ def install(app: FastAPI, container: Container) -> None:
     live.after_sync.append(runtime.spool.replay)
     container.extensions["live_index"] = live
     container.extensions["screening"] = runtime
+    # LB-adequacy-gate: nominations are checked for duplicates against this live index too.
+    from service.entries.adequacy import DuplicateChecker
+
+    container.extensions["entry_duplicates"] = DuplicateChecker(live, default_threshold())
 
     async def start(_app: FastAPI) -> None:
         # Every screening appends to the audit chain, whose head row stays locked from the

@@ -318,6 +318,13 @@ class LiveIndex:
                 return hits[:limit]
             wanted += limit - len(hits)
 
+    def similar(self, record: Mapping[str, Any], *, limit: int,
+                threshold: float) -> list[Any]:
+        """Active entries like ``record``, in force or not: the duplicate check of a nomination
+        (LB-adequacy-gate, ``service.entries.adequacy``), never a screening."""
+        return [hit for hit in self._index.search(record, limit=limit, threshold=threshold)
+                if hit.record_id in self._meta]
+
     def meta(self, entry_id: str) -> EntryMeta | None:
         return self._meta.get(entry_id)
 

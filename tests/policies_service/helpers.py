@@ -20,7 +20,7 @@ from service.db.engine import normalise_url
 from service.oversight.keys import service_signing_key
 from service.policy.pack import pack_of
 from service.policy.runner import run_policies
-from tests.service.factories import entry_body
+from tests.service.factories import DISTINCT, entry_body
 
 DAY = timedelta(days=1)
 
@@ -72,7 +72,7 @@ def approve(
     """Approve as the fusion cell; ``version`` is the one the reviewer read (If-Match)."""
     response = client.post(
         f"/v1/entries/{entry_id}/approve",
-        json={"reason": "meets the standard"},
+        json={"reason": "meets the standard", "duplicate_resolution": DISTINCT},
         headers=headers(
             role, agency="fusion-cell", sub=f"{role}-1", **{"If-Match": f'"{version}"'}
         ),

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tests.service.factories import entry_body
+from tests.service.factories import DISTINCT, entry_body
 
 BORDER = {"role": "border", "agency": "border-guard", "sub": "gate-7-system"}
 
@@ -17,7 +17,8 @@ def active_entry(client: Any, headers: Callable[..., dict[str, str]], **override
                           headers=headers("operator", agency="police", sub="alice"))
     assert created.status_code == 201, created.text
     entry = created.json()
-    approved = client.post(f"/v1/entries/{entry['id']}/approve", json={"reason": "criteria met"},
+    approved = client.post(f"/v1/entries/{entry['id']}/approve",
+                           json={"reason": "criteria met", "duplicate_resolution": DISTINCT},
                            headers=headers("reviewer", agency="fusion-cell", sub="rita",
                                            **{"If-Match": created.headers["ETag"]}))
     assert approved.status_code == 200, approved.text
