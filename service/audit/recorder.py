@@ -103,15 +103,15 @@ def record_event(
     return event
 
 
-def record_events(
+def chain_events(
     session: Session, events: list[tuple[Principal | SystemActor, dict[str, Any]]]
-) -> int:
-    """Append many events in order, chained exactly as ``record_event`` chains each one, with
-    one head update and one insert per table instead of three round trips per event (the
-    screening group commit writes one event per traveller). Each item is an actor and the
-    keyword arguments ``record_event`` takes. Returns how many were appended."""
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Reserve sequence numbers for ``events`` and chain them exactly as ``record_event`` chains
+    each one, with one head update for all: returns the event rows and their purpose texts, not
+    yet inserted (a caller may insert them with other tables' rows). Each item is an actor and
+    the keyword arguments ``record_event`` takes."""
     if not events:
-        return 0
+        return [], []
     last_seq, prev_hash = session.execute(
         update(AuditHead)
         .where(AuditHead.id == 1)
@@ -143,7 +143,18 @@ def record_events(
         row["hash"] = prev_hash = event_hash(row)
         rows.append(row)
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=prev_hash))
-    session.execute(insert(AuditEvent), rows)
+    return rows, texts
+
+
+def record_events(
+    session: Session, events: list[tuple[Principal | SystemActor, dict[str, Any]]]
+) -> int:
+    """Append many events in order (``chain_events``), with one insert per table instead of
+    three round trips per event (the screening group commit writes one event per traveller).
+    Returns how many were appended."""
+    rows, texts = chain_events(session, events)
+    if rows:
+        session.execute(insert(AuditEvent), rows)
     if texts:
         session.execute(insert(AuditText), texts)
     return len(rows)

@@ -34,7 +34,6 @@ from service.entries.schemas import DataSubjectCategory, EntryCreate
 from service.entries.service import ASSOCIATE_ACTIONS
 from service.errors import ServiceError
 from service.imports import audit_batch, bulk
-from service.models.audit import AuditEvent
 from service.models.entry import Entry, EntryVersion
 from service.models.oversight import ImportRecord, ImportRun
 from service.models.policy import EntryPolicy
@@ -381,7 +380,7 @@ class _Importer:
                 }
             )
             changes.append({"entry_id": row["id"], "change": "imported", "at": now})
-        audit_rows = audit_batch.chain_rows(self.session, opts.actor, events)
+        audit_batches = audit_batch.chain_rows(self.session, opts.actor, events)
         feed_model = model("EntryChange")
         bulk.insert_all(
             self.session,
@@ -390,7 +389,7 @@ class _Importer:
                 (EntryVersion.__table__, versions),
                 (ImportRecord.__table__, records),
                 (EntryPolicy.__table__, policies),
-                (AuditEvent.__table__, audit_rows),
+                *audit_batches,
                 *([(feed_model.__table__, changes)] if feed_model is not None else []),
             ],
         )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from service.db.engine import make_engine
 from service.imports.csv_import import COLUMNS
-from service.models.audit import AuditEvent
+from service.models.audit import AuditEvent, AuditText
 from service.models.entry import Entry
 from tests.imports.test_ftm_csv import (
     GOOD_ROW,
@@ -157,7 +157,11 @@ def test_export_ftm_needs_recipient_basis_and_justification_SH_per_recipient_bas
         [event] = session.execute(
             select(AuditEvent).where(AuditEvent.operation == "disclosure")
         ).scalars()
-    assert event.purpose == "case 2026-17: partner asked for the network's members"
+        # RV-erasure-log: the free-text purpose is kept apart, erasable with the entry.
+        text_ = session.get(AuditText, event.seq)
+    assert event.purpose is None and event.purpose_digest
+    assert text_.purpose == "case 2026-17: partner asked for the network's members"
+    assert text_.target_id == event.target_id
     assert (event.details["recipient"], event.details["legal_basis"]) == (
         "partner-fiu",
         "Counter-Terrorism Act 2019 s. 40",

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from service.db.engine import make_engine
 from service.imports.csv_import import COLUMNS, import_csv
 from service.imports.ftm import export_ftm, import_ftm
-from service.models.audit import AuditEvent
+from service.models.audit import AuditEvent, AuditText
 from service.models.entry import Entry
 
 
@@ -134,8 +134,13 @@ def test_ftm_export_round_trips_and_is_audited(engine, settings, tmp_path) -> No
             .scalars()
             .all()
         )
+        # RV-erasure-log: the purposes are kept apart, keyed by the entry, erasable with it.
+        texts = {t.seq: t for t in session.execute(
+            select(AuditText).where(AuditText.seq.in_([e.seq for e in events]))).scalars()}
     assert len(events) == 2 and all(e.operation == "disclosure" for e in events)
-    assert all(e.purpose == "exchange test" for e in events)
+    assert all(e.purpose is None and e.purpose_digest for e in events)
+    assert all(texts[e.seq].purpose == "exchange test" for e in events)
+    assert all(texts[e.seq].target_id == e.target_id for e in events)
     assert {(e.details["recipient"], e.details["legal_basis"]) for e in events} == {
         ("partner-fiu", "Counter-Terrorism Act 2019 s. 40 (exchange with FIUs)")
     }
