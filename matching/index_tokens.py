@@ -165,8 +165,10 @@ def folded_spelling(values: tuple, text_index: int) -> str:
     return values[text_index]
 
 
-# Arabic articles written attached to the word (Alzawahiri, Elsayed), folded.
+# Arabic articles written attached to the word (Alzawahiri, Elsayed), folded, and the kunya
+# words the name engine joins to the name that follows (Abuhamza, Ummhani: "um" once folded).
 _ATTACHED_ARTICLES = ("al", "el", "il", "ul")
+_KUNYA_PREFIXES = ("abu", "um")
 MIN_BARE_LENGTH = 4
 # Weight factors of tokens that say less than a full name part, as in names-v1.
 INITIAL_FACTOR = 0.5
@@ -174,9 +176,13 @@ LEGAL_FORM_FACTOR = 0.3
 
 
 def without_article(spelling: str) -> str:
-    """The spelling without an attached article, when what is left is still a name."""
+    """The spelling without an attached article or kunya word, when what is left is still a
+    name (Abu Hamza is found by Hamza, and the other way round)."""
     if spelling[:2] in _ATTACHED_ARTICLES and len(spelling) - 2 >= MIN_BARE_LENGTH:
         return spelling[2:]
+    for prefix in _KUNYA_PREFIXES:
+        if spelling.startswith(prefix) and len(spelling) - len(prefix) >= MIN_BARE_LENGTH:
+            return spelling[len(prefix):]
     return spelling
 
 

@@ -69,6 +69,47 @@ _INITIAL_SWAPS = frozenset({"ij", "ji", "iy", "yi", "jy", "yj", "ey", "ye", "kg"
 _ARTICLE_PREFIXES = frozenset({"al", "il", "ul"})
 
 _KNOWN_DISTINCT_FACTOR = 0.85
+# "Abu Hamza" against "Hamza": lists give a kunya as an alias of the man named in it often
+# enough that the pair must still match, but it is a name of its own (the father of Hamza), so
+# the pair is weaker than a rendering: with another token on one side only it falls below the
+# default threshold (Abu Ruben / Ruben Liu). The "abd" prefix dropped is a stronger change.
+_KUNYA_SIMILARITY = 0.87
+_KUNYA_PREFIXES = ("abu", "umm")  # canonical forms (see matching.tokens._join_kunya)
+_KUNYA_MIN_REST = 3
+
+
+def _kunya_split(text: str) -> tuple[str, str] | None:
+    """("abu", "hamza") for the kunya token "abuhamza"; None for any other token."""
+    for prefix in _KUNYA_PREFIXES:
+        if text.startswith(prefix) and len(text) >= len(prefix) + _KUNYA_MIN_REST:
+            return prefix, text[len(prefix):]
+    return None
+
+
+def _kunya_similarity(q: Part, c: Part) -> tuple[float, str] | None:
+    """Kunya tokens are compared by the names they are built on: "Abu Ahmad" and "Abu Mahmud"
+    are as different as Ahmad and Mahmud (joined, the longer strings would pass for a typo);
+    a kunya against a plain name counts as the name it contains, weakened."""
+    qk, ck = _kunya_split(q.text), _kunya_split(c.text)
+    if not (qk or ck):
+        return None
+    if qk and ck:
+        if qk[0] != ck[0]:
+            return 0.0, "unmatched"  # father of X, mother of Y
+        return _rest_similarity(_rest_part(q, qk[1]), _rest_part(c, ck[1]))
+    if qk:
+        similarity, _rule = _rest_similarity(_rest_part(q, qk[1]), c)
+    else:
+        similarity, _rule = _rest_similarity(q, _rest_part(c, ck[1]))
+    return _KUNYA_SIMILARITY * similarity, "kunya"
+
+
+def _rest_similarity(q: Part, c: Part) -> tuple[float, str]:
+    return (1.0, "exact") if same_token(q, c) else _similarity(q, c)
+
+
+def _rest_part(part: Part, rest: str) -> Part:
+    return make_part(rest, writing=part.writing, initial=False)
 
 _cache: dict[tuple[str, str, bool, str, str, str, bool, str], tuple[float, str]] = {}
 _CACHE_LIMIT = 500_000
@@ -126,6 +167,9 @@ def _rule_similarity(q: Part, c: Part) -> tuple[float, str]:
                                     and "abjad" not in (q.writing, c.writing)):
             return 0.8, "initial"
         return 0.0, "unmatched"
+    kunya = _kunya_similarity(q, c)
+    if kunya is not None:
+        return kunya
     if qf == cf:
         return 0.97, "transliteration"
     if q.groups and not q.groups.isdisjoint(c.groups) and (

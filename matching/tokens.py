@@ -49,7 +49,11 @@ _HONORIFICS = frozenset({
 _ARTICLES = frozenset({"al", "el", "ul"})
 _SUN_ARTICLES = frozenset({"ad", "an", "ar", "as", "ash", "at", "az", "ath", "adh", "ud", "un",
                            "ur", "us", "uz", "ut", "ush", "ed", "en", "er", "es", "et", "ez"})
-_KINSHIP = frozenset({"abu", "abou", "abo", "aboo", "umm", "oum", "ummu"})
+# "Abu X" / "Umm X" (father / mother of X) is a kunya: a name of its own, not the name X. Its two
+# words are written as one token ("abu bakr" = "abubakr"), so "Abu Ruben" does not become the
+# name "Ruben", which every Ruben on a manifest would then match.
+_KUNYA = {"abu": "abu", "abou": "abu", "abo": "abu", "aboo": "abu", "abul": "abu",
+          "umm": "umm", "oum": "umm", "ummu": "umm"}
 # "X bin Y": Y is X's father, so the order across these words tells two people apart.
 _FILIATION = frozenset({"bin", "ibn", "ben", "bn", "abn", "ibnu", "bint", "binti", "bte", "bt",
                         "ould", "wuld", "walad", "bar"})
@@ -219,6 +223,33 @@ def _join_abd(words: list[str]) -> list[str]:
     return out
 
 
+def _join_kunya(words: list[str]) -> list[str]:
+    """Write "abu X", "abou al-X", "umm X" as one token "abuX" / "ummX" (see ``_KUNYA``).
+
+    A kinship word with nothing after it (a name ending in "Abu") is kept as it is.
+    """
+    out: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        prefix = _KUNYA.get(word)
+        following = words[index + 1] if index + 1 < len(words) else _BOUNDARY
+        if prefix and following in _ARTICLES | _SUN_ARTICLES and index + 2 < len(words) \
+                and words[index + 2] != _BOUNDARY:
+            index += 1  # "abu al-walid": the article is not part of the name
+            following = words[index + 1]
+        if prefix and following != _BOUNDARY and following not in _KUNYA \
+                and following not in _FILIATION:
+            if following.startswith(("al", "el")) and len(following) > 4 and word != "abul":
+                following = following[2:]  # "abu al-walid" written "abu alwalid"
+            out.append(prefix + following)
+            index += 2
+            continue
+        out.append(word)
+        index += 1
+    return out
+
+
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
@@ -289,7 +320,7 @@ def name_tokens(name: str, *, kind: str) -> tuple[list[RawToken], str]:
     texts = [text for text, _, _ in words]
     if kind == "person":
         texts = [_ABBREVIATIONS.get(t, t) for t in texts]
-        texts = _join_abd(texts)
+        texts = _join_kunya(_join_abd(texts))
         kept = _drop_person_particles(texts)
         texts = _join_compounds(kept) if any(t != _BOUNDARY for t in kept) else texts
         tokens = []
@@ -317,7 +348,7 @@ def _drop_person_particles(texts: list[str]) -> list[str]:
         if text in _FILIATION and following:
             kept.append(_BOUNDARY)
             continue
-        if text in _HONORIFICS or text in _KINSHIP or text in _ARTICLES or text in _FILIATION:
+        if text in _HONORIFICS or text in _ARTICLES or text in _FILIATION:
             continue
         if text in _EUROPEAN_PARTICLES and following:
             continue

@@ -240,3 +240,18 @@ def test_a_slip_in_a_common_name_finds_the_common_name():
                                   ("target", {"names": ["Mohammad Chersontsev"]})])
     hits = index.search({"names": ["Mohamgmad Chersontsev"]})
     assert hits and hits[0].record_id == "target"
+
+
+def test_kunya_records_are_found_by_the_kunya_and_not_by_the_bare_name_among_others():
+    """A listed "Abu Hamza" is found as "Abou Hamza" (and, weaker, as "Hamza") among many
+    records; a traveller "Ruben Liu" is not a hit for a listed "Abu Ruben" alone."""
+    records = [*_filler(3000, first="Hamza"), ("kunya", {"names": ["Abu Hamza al-Masri"]}),
+               ("ruben", {"names": ["Abu Ruben"]})]
+    index = matching.Index.build(records)
+    hits = index.search({"names": ["Abou Hamza Masri"]})
+    assert hits[0].record_id == "kunya"
+    bare = index.search({"names": ["Hamza al-Masri"]})
+    assert bare[0].record_id == "kunya"
+    assert bare[0].score < hits[0].score
+    assert "kunya" in bare[0].explanation_text()
+    assert all(h.record_id != "ruben" for h in index.search({"names": ["Ruben Liu"]}))

@@ -59,6 +59,11 @@ STRUCTURE = [
     ("Abdelrahman", "Abd-al-Rahman"),
     ("Abdul Aziz", "Abdulaziz"),
     ("Abu Bakr al-Baghdadi", "Abubakr Baghdadi"),
+    ("أبو بكر البغدادي", "Abu Bakr al-Baghdadi"),
+    ("Abu al-Walid al-Masri", "Abou Walid Masri"),
+    # a kunya beside the name it is built on, with the other parts agreeing
+    ("Abu Mustafa al-Sheibani", "Mustafa al-Sheibani"),
+    ("Umm Hani", "Hani"),
     # compounds split or joined
     ("Salah al-Din", "Salahuddin"),
     ("Salah Edine Badi", "Salah-Eddin Badi"),
@@ -108,6 +113,12 @@ DIFFERENT_PERSONS = [
     ("Mohammad Martinez", "Martin Aziz"),
     ("Evgeny Sad", "سعيد ي"),
     ("王小明", "王小平"),
+    # a kunya is a name of its own: Abu Ruben is not every Ruben, Abu Ahmad is not Abu Mahmud
+    ("Abu Ruben", "Ruben Liu"),
+    ("Abu Mohammed", "Mohammed Ali"),
+    ("Abu Ahmad al-Shami", "Abu Mahmud al-Shami"),
+    ("Abu Thale", "Abu Saleh"),
+    ("Umm Hani al-Masri", "Abu Hani al-Masri"),
 ]
 
 ORGANISATIONS = [
@@ -229,3 +240,14 @@ def test_name_origin_does_not_change_the_score_LB_no_protected_ground(arabic_ori
     middle name), names common in one culture score exactly like names common in another.
     """
     assert compare_names(*arabic_origin) == compare_names(*other_origin)
+
+
+def test_kunya_is_one_token_and_explained():
+    """"Abu X" is kept as one name part (a kunya), never dropped to the bare name X."""
+    assert prepare_name("Abu Ruben").tokens == ("aburuben",)
+    assert prepare_name("Abou al-Walid").tokens == ("abuwalid",)
+    assert prepare_name("Muammar Abu Minyar al-Qadhafi").tokens == (
+        "muammar", "abuminyar", "qadhafi")
+    result = score_prepared(prepare_name("Abu Hamza"), prepare_name("Hamza"))
+    assert DEFAULT_THRESHOLD <= result.score < 0.9
+    assert "kunya" in result.explanation
