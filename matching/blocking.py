@@ -37,7 +37,13 @@ from matching.index_store import (
     writing_code,
 )
 from matching.index_tokens import deletions, token_factor, token_groups, without_article
-from matching.names import PreparedName
+from matching.names import (
+    CONFLICT_COST,
+    OMISSION_COST,
+    STRONG_SIMILARITY,
+    WEAK_OMISSION_COST,
+    PreparedName,
+)
 
 __all__ = ["Candidate", "TokenBlock", "candidate_slots", "token_blocks"]
 
@@ -65,8 +71,6 @@ POSTING_HARD_CAP = 800_000
 DISCRIMINATING_SHARE = 0.5
 # Candidates refined with the skipped tokens and the candidate-side length.
 REFINE_POOL = 3000
-# Cost of a token present on one side only, as in names-v1.
-OMISSION_COST = 0.3
 # Query tokens whose similar indexed tokens are remembered (see _similar_tokens).
 TOKEN_CACHE_SIZE = 50_000
 # Blocks with at least this many postings are kept gathered (see _postings), up to this many
@@ -233,6 +237,7 @@ class _Scratch(threading.local):
         self.acc = np.zeros(0, dtype=np.float32)
         self.tmp = np.zeros(0, dtype=np.float32)
         self.mark = np.zeros(0, dtype=np.int32)
+        self.strong = np.zeros(0, dtype=np.float32)
 
     def ensure(self, size: int) -> None:
         if len(self.acc) < size:
@@ -240,6 +245,7 @@ class _Scratch(threading.local):
             self.acc = np.zeros(size, dtype=np.float32)
             self.tmp = np.zeros(size, dtype=np.float32)
             self.mark = np.zeros(size, dtype=np.int32)
+            self.strong = np.zeros(size, dtype=np.float32)
 
 
 _scratch = _Scratch()
@@ -309,25 +315,33 @@ def candidate_slots(
         return []
     scratch = _scratch
     scratch.ensure(int(all_slots.max()) + 1)
-    acc, tmp, mark = scratch.acc, scratch.tmp, scratch.mark
+    acc, tmp, mark, strong = scratch.acc, scratch.tmp, scratch.mark, scratch.strong
     for (slots, qualities), weight in gathered:
         tmp[slots] = qualities * weight  # repeated slot: the last (best) quality wins
         acc[slots] += tmp[slots]  # buffered: one addition per distinct slot
+        tmp[slots] = qualities >= STRONG_SIMILARITY  # ... and the same for the strong count
+        strong[slots] += tmp[slots]
         tmp[slots] = 0.0
     positions = np.arange(len(all_slots), dtype=np.int32)
     mark[all_slots[::-1]] = positions[::-1]
     unique = all_slots[mark[all_slots] == positions]
     partial = acc[unique].astype(np.float32)
+    strong_pairs = strong[unique].astype(np.float64)
     acc[all_slots] = 0.0
+    strong[all_slots] = 0.0
 
     if len(unique) > REFINE_POOL:
         keep = np.argpartition(-partial, REFINE_POOL)[:REFINE_POOL]
-        unique, partial = unique[keep], partial[keep]
-    return _refine(store, unique, partial, skipped, total_weight, min_estimate, limit)
+        unique, partial, strong_pairs = unique[keep], partial[keep], strong_pairs[keep]
+    return _refine(store, unique, partial, strong_pairs, skipped, total_weight, min_estimate,
+                   limit)
 
 
-def _refine(store, slots, partial, skipped, total_weight, min_estimate, limit):
-    """Add skipped common tokens and the candidate's own weight, estimate, keep the best."""
+def _refine(store, slots, partial, strong_pairs, skipped, total_weight, min_estimate, limit):
+    """Add skipped common tokens and the candidate's own weight, estimate, keep the best.
+
+    The costs of unmatched weight are names-v1's: a conflict when both sides have some left,
+    otherwise an omission, dearer when fewer than two query tokens found a strong partner."""
     starts = store.slot_start.data
     first, end = starts[slots], starts[slots + 1]
     lengths = (end - first).astype(np.int64)
@@ -347,10 +361,12 @@ def _refine(store, slots, partial, skipped, total_weight, min_estimate, limit):
         best = np.zeros(len(slots))
         np.maximum.at(best, owner[hit], quality[where[hit]])
         matched += best * block.weight
+        strong_pairs = strong_pairs + (best >= STRONG_SIMILARITY)
     unmatched_query = np.maximum(0.0, total_weight - matched)
     unmatched_candidate = np.maximum(0.0, candidate_total - matched)
     both = (unmatched_query > 1e-6) & (unmatched_candidate > 1e-6)
-    cost = np.where(both, 1.0, OMISSION_COST) * (unmatched_query + unmatched_candidate)
+    omission = np.where(strong_pairs >= 2, OMISSION_COST, WEAK_OMISSION_COST)
+    cost = np.where(both, CONFLICT_COST, omission) * (unmatched_query + unmatched_candidate)
     estimate = 2 * matched / np.maximum(2 * matched + cost, 1e-9)
     good = np.flatnonzero(estimate >= min_estimate)
     if len(good) > limit:

@@ -42,11 +42,13 @@ _LEGAL_FORM_FACTOR = 0.3
 # Cost of two tokens that name different things (Mansour / Mohammed), relative to their weight:
 # a conflict is evidence against the match, not only missing evidence for it, so one conflict
 # in a name of five tokens still falls below the threshold.
-_CONFLICT_COST = 1.1
+CONFLICT_COST = 1.1
 # Cost of a token present on one side only (a missing middle name), relative to its weight.
-_OMISSION_COST = 0.4
+OMISSION_COST = 0.4
 # ... unless the names share only one token: that is weak evidence, so omissions cost more.
-_WEAK_OMISSION_COST = 0.6
+WEAK_OMISSION_COST = 0.6
+# An aligned pair at least this similar counts as a strong one for that rule.
+STRONG_SIMILARITY = 0.85
 # Patronymics (Viktorovich, Ivanovna, Petrovych) say whose child someone is, and lists and
 # travel documents drop them freely: half the weight of a given or family name.
 _PATRONYMIC_FACTOR = 0.5
@@ -251,7 +253,7 @@ def score_prepared(
             left_c[j] = 0.0
         matched += weight * similarity
         total += weight
-        if similarity >= 0.85 and not query.parts[qi[0]].initial:
+        if similarity >= STRONG_SIMILARITY and not query.parts[qi[0]].initial:
             strong += 1
     legal = 0.0
     for i in range(nq):
@@ -264,11 +266,11 @@ def score_prepared(
             left_c[j] = 0.0
     unmatched_q, unmatched_c = sum(left_q), sum(left_c)
     if unmatched_q and unmatched_c:
-        total += _CONFLICT_COST * (unmatched_q + unmatched_c)
+        total += CONFLICT_COST * (unmatched_q + unmatched_c)
     else:
-        cost = _OMISSION_COST if strong >= 2 else _WEAK_OMISSION_COST
+        cost = OMISSION_COST if strong >= 2 else WEAK_OMISSION_COST
         total += cost * (unmatched_q + unmatched_c)
-    total += _OMISSION_COST * legal  # legal forms are often left out
+    total += OMISSION_COST * legal  # legal forms are often left out
     score = matched / total if total else 0.0
     crossings = 0
     if len(aligned) > 1:
