@@ -69,6 +69,8 @@ _INITIAL_SWAPS = frozenset({"ij", "ji", "iy", "yi", "jy", "yj", "ey", "ye", "kg"
 _ARTICLE_PREFIXES = frozenset({"al", "il", "ul"})
 
 _KNOWN_DISTINCT_FACTOR = 0.85
+_MIN_SKELETON_FOR_VOWEL_SLIPS = 2
+_SHORT_NAME_LENGTH = 3
 # "Abu Hamza" against "Hamza": lists give a kunya as an alias of the man named in it often
 # enough that the pair must still match, but it is a name of its own (the father of Hamza), so
 # the pair is weaker than a rendering: with another token on one side only it falls below the
@@ -201,14 +203,18 @@ def _rule_similarity(q: Part, c: Part) -> tuple[float, str]:
     folded_gap, text_gap = abs(lqf - lcf), abs(lqt - lct)
     if folded_gap > 3 and text_gap > 3 and lqt + lct < 24:
         return 0.3, "typo"  # more than three letters apart: not a slip of the pen
-    if not folded_gap and qf[1:] == cf[1:] and qf[:1] + cf[:1] in _EQUIVALENT_INITIALS:
+    if not folded_gap and qf[1:] == cf[1:] and qf[:1] + cf[:1] in _EQUIVALENT_INITIALS \
+            and lqf > _SHORT_NAME_LENGTH:  # in a name of three letters (Ali / Uli) it is the name
         return 0.93, "transliteration"
     if folded_gap in (2, 3) or text_gap in (2, 3):
         prefix = _dropped_prefix(qf, cf) or _dropped_prefix(qt, ct)
         if prefix:
             return (0.93, "article") if prefix != "abd" else (0.85, "abd-prefix")
     distance = Levenshtein.distance(qf, cf, score_cutoff=3)
-    if distance <= 2 and q.key == c.key and distance <= (1 if max(lqf, lcf) <= 7 else 2):
+    # Same consonants, a vowel or two apart: a transliteration, if the consonants say enough.
+    # A skeleton of one consonant (Ali / Oleh: "l") leaves the vowels to tell the names apart.
+    if distance <= 2 and q.key == c.key and len(q.key) >= _MIN_SKELETON_FOR_VOWEL_SLIPS \
+            and distance <= (1 if max(lqf, lcf) <= 7 else 2):
         return 0.93, "transliteration"
     if distance >= 2:
         # Optimal string alignment: a swapped pair of letters (Donlad) is one slip, not two.

@@ -119,6 +119,8 @@ DIFFERENT_PERSONS = [
     ("Abu Ahmad al-Shami", "Abu Mahmud al-Shami"),
     ("Abu Thale", "Abu Saleh"),
     ("Umm Hani al-Masri", "Abu Hani al-Masri"),
+    # a one-consonant name: the vowels tell Ali from Oleh
+    ("Ali Ali", "Oleh Talli"),
 ]
 
 ORGANISATIONS = [
