@@ -255,3 +255,17 @@ def test_kunya_records_are_found_by_the_kunya_and_not_by_the_bare_name_among_oth
     assert bare[0].score < hits[0].score
     assert "kunya" in bare[0].explanation_text()
     assert all(h.record_id != "ruben" for h in index.search({"names": ["Ruben Liu"]}))
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_bulk_load_restores_the_garbage_collector_state(enabled):
+    import gc
+
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        index = matching.Index.build(_filler(300))
+        assert len(index) == 300
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
