@@ -14,7 +14,7 @@ from policies.redress.cases import PUBLIC_STATUS
 from service.auth.principal import Principal, RedressWrite, ReportsRead
 from service.db.base import utcnow
 from service.db.session import DbSession, TransactionalRoute
-from service.errors import NotFound
+from service.errors import Conflict
 from service.kit.http import ERROR_RESPONSES, request_id
 from service.models.policy import RedressCaseRecord
 from service.policy.pack import pack_of
@@ -258,9 +258,11 @@ def decide(
 def letter(
     tracking_number: TrackingNumber, session: DbSession, principal: RedressWrite
 ) -> PlainTextResponse:
-    record = service.get_case(session, tracking_number)
+    record = service.get_case(session, tracking_number)  # 404 if there is no such case
     if not record.letter:
-        raise NotFound("this case has no determination letter yet")
+        # The case exists; its letter is written when it is determined. 409, not 404, so a
+        # client can tell "not decided yet" from "no such case".
+        raise Conflict("this case has not been determined yet; the letter is written then")
     return PlainTextResponse(record.letter)
 
 

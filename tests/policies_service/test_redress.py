@@ -81,6 +81,8 @@ def test_case_gets_a_public_tracking_number_and_moves_through_states(app, client
         headers=_officer(headers),
     )
     assert invalid.status_code == 422
+    early = client.get(f"/v1/redress/cases/{number}/letter", headers=_officer(headers))
+    assert early.status_code == 409, early.text  # the case exists; it is not decided yet
     decided = client.post(
         f"/v1/redress/cases/{number}/decision",
         json={"outcome": "no_record"},
