@@ -1,8 +1,9 @@
 """Similarity of two name tokens, by the most specific rule that applies.
 
 Rules, strongest first: exact; same folded spelling (transliteration); same equivalent-name
-group (Mohammed / Muhammad / محمد); an initial; same consonants across an abjad script; same
-skeleton within an edit or two (transliteration); otherwise a typo score from Jaro-Winkler and
+group (Mohammed / Muhammad / محمد); an initial; a kunya against the name it is built on (Abu
+Hamza / Hamza, weaker); same consonants across an abjad script; same skeleton within an edit
+or two (transliteration); otherwise a typo score from Jaro-Winkler and
 the edit distance on the folded spellings relative to their length, so that one slip of the
 pen matches but merely similar names (Ghazali / Ghamari) do not.
 """

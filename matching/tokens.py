@@ -298,8 +298,9 @@ def _words(text: str, script: str) -> list[tuple[str, str, str]]:
 def name_tokens(name: str, *, kind: str) -> tuple[list[RawToken], str]:
     """Canonical tokens of a name and its dominant script.
 
-    Persons: honorifics and kinship/article particles are dropped (kept if nothing else is
-    left), "abd al-X" forms are joined, well-known abbreviations expanded, and "SURNAME, Given"
+    Persons: honorifics, articles and filiation words (bin, ibn) are dropped (kept if nothing
+    else is left), "abd al-X" and kunya forms ("abu X", "umm X") are joined into one token,
+    well-known abbreviations expanded, and "SURNAME, Given"
     is reordered to "Given SURNAME". Organisations: legal forms are canonicalised and flagged,
     spelled-out letters (A.B.C.) joined and number words written as digits.
     """
